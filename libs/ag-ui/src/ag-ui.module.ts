@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { CHAT_MODEL } from './ag-ui.constants.js';
+import { AG_UI_MODULE_OPTIONS, AgUiConfigurableModule } from './ag-ui.module-definition.js';
+import type { AgUiModuleOptions } from './ag-ui.options.js';
+import { AgentCatalog } from './agent/agent.catalog.js';
+import { AgentRunner } from './agent/agent.runner.js';
+import { AgentInfoService } from './http/agent-info.service.js';
+import { AG_UI_HTTP_SETTINGS, resolveHttpSettings } from './http/http-settings.js';
+import { createChatModel } from './models/chat-model.factory.js';
+import { ToolExplorer } from './tools/tool.explorer.js';
+import { ToolInvoker } from './tools/tool.invoker.js';
+import { ToolRegistry } from './tools/tool.registry.js';
+
+/**
+ * The AG-UI endpoint for a Nest app: `AgUiModule.forRoot({ agents, ... })` or
+ * `forRootAsync({ imports, inject, useFactory, path, guards })`.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    { provide: CHAT_MODEL, useFactory: createChatModel, inject: [AG_UI_MODULE_OPTIONS] },
+    { provide: AG_UI_HTTP_SETTINGS, useFactory: (options: AgUiModuleOptions) => resolveHttpSettings(options), inject: [AG_UI_MODULE_OPTIONS] },
+    AgentCatalog,
+    AgentRunner,
+    AgentInfoService,
+    ToolRegistry,
+    ToolExplorer,
+    ToolInvoker,
+  ],
+  exports: [AgentRunner, AgentCatalog, ToolRegistry, CHAT_MODEL],
+})
+export class AgUiModule extends AgUiConfigurableModule {}

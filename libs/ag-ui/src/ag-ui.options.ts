@@ -1,0 +1,59 @@
+import type { CanActivate, Type } from '@nestjs/common';
+import type { ClientOptions, OpenAI } from 'openai';
+import type { ChatModel } from './models/chat-model.interface.js';
+
+/** One agent: a system prompt, a model and the limits of its tool loop. */
+export interface AgentDefinition {
+  /** URL segment and name: `POST /{path}/{id}`. Letters, digits, `-` and `_`. */
+  id: string;
+  description?: string;
+  /** The system prompt. */
+  instructions?: string;
+  /** Model name sent to the provider; defaults to the module's `defaultModel`. */
+  model?: string;
+  temperature?: number;
+  /** Model turns per run before the run ends with `stopReason: 'max_steps'` (default 8). */
+  maxSteps?: number;
+}
+
+export interface RetryOptions {
+  /** Further attempts after the first, for transient provider errors before any token streamed (default 2). */
+  maxRetries?: number;
+  /** First backoff delay; doubles each attempt, with jitter (default 500 ms). */
+  initialDelayMs?: number;
+  /** Upper bound of one delay, also for a provider's Retry-After (default 8 s). */
+  maxDelayMs?: number;
+}
+
+/** Options that shape routes: they must be known when the module is defined, so they sit beside `useFactory`. */
+export interface AgUiModuleExtras {
+  /** Route prefix of the endpoints (default `agents`); the app's global prefix and versioning apply on top. */
+  path?: string;
+  /** Guards on every AG-UI endpoint, e.g. `[JwtAuthGuard]`. They run before any body is read or stream opened. */
+  guards?: Array<Type<CanActivate> | CanActivate>;
+}
+
+export interface AgUiModuleOptions {
+  /** One or more agents. With exactly one, `POST /{path}` runs it too. */
+  agents: AgentDefinition[];
+  /**
+   * The model. A `ChatModel` of your own (or `OfflineChatModel`), or else an OpenAI client
+   * (instance or its options). Without either, `OPENAI_API_KEY` / `OPENAI_BASE_URL` are read;
+   * no key at all is a bootstrap error, never a silent fallback.
+   */
+  chatModel?: ChatModel;
+  openai?: OpenAI | ClientOptions;
+  /** Model name for agents that name none (default `OPENAI_MODEL`, else `gpt-4o-mini`). */
+  defaultModel?: string;
+  /** Largest request body accepted, in bytes (default 4 MiB). See the README on the app's own body parser. */
+  bodyLimit?: number;
+  /** Interval of `: ping` SSE comments that keep proxies from closing idle streams (default 15 s; 0 turns them off). */
+  keepAliveMs?: number;
+  /** Longest wait for the model's next chunk before the turn fails with MODEL_TIMEOUT (default 60 s). */
+  modelTimeoutMs?: number;
+  retry?: RetryOptions;
+  /** Longest run time of one tool call unless the tool sets its own (default 30 s). */
+  toolTimeoutMs?: number;
+  /** Parallel tool calls of one model turn that run at once (default 4). */
+  toolConcurrency?: number;
+}

@@ -1,0 +1,90 @@
+import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res, UseGuards, type Type } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DEFAULT_PATH } from '../ag-ui.constants.js';
+import type { AgUiModuleExtras } from '../ag-ui.options.js';
+import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
+import { AgentRunner } from '../agent/agent.runner.js';
+import type { AgentRunContext } from '../agent/agent-run-context.js';
+import { EventStream } from '../protocol/event-stream.js';
+import { negotiateEncoding } from '../protocol/media-type.js';
+import { parseRunInput } from '../protocol/run-input.parser.js';
+import { AgentInfoService, type AgentsInfo } from './agent-info.service.js';
+import { AG_UI_HTTP_SETTINGS, type AgUiHttpSettings } from './http-settings.js';
+import { readJsonBody } from './request-body.reader.js';
+import { toHttpException } from './http-error.js';
+
+type AuthenticatedRequest = Request & { user?: unknown };
+
+/**
+ * Builds the controller for one `forRoot`: the path and guards come from the options, so
+ * they are applied here with Nest's own decorators and behave like any controller's.
+ */
+export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
+  const guards = extras.guards ?? [];
+
+  @Controller(extras.path ?? DEFAULT_PATH)
+  @UseGuards(...guards)
+  class AgUiController {
+    private readonly logger = new Logger('AgUi');
+
+    constructor(
+      private readonly catalog: AgentCatalog,
+      private readonly runner: AgentRunner,
+      private readonly info: AgentInfoService,
+      @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
+    ) {}
+
+    @Get()
+    list(): AgentsInfo {
+      return this.info.describe();
+    }
+
+    @Post()
+    @HttpCode(200)
+    async runDefault(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+      await this.run(() => this.catalog.getDefault(), req, res);
+    }
+
+    @Post(':agentId')
+    @HttpCode(200)
+    async runAgent(@Param('agentId') agentId: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+      await this.run(() => this.catalog.get(agentId), req, res);
+    }
+
+    private async run(resolveAgent: () => ResolvedAgent, req: AuthenticatedRequest, res: Response): Promise<void> {
+      // Everything that can be refused is refused here, as HTTP, before the stream opens.
+      let agent: ResolvedAgent;
+      let input;
+      try {
+        agent = resolveAgent();
+        input = parseRunInput(await readJsonBody(req, this.settings.bodyLimit));
+      } catch (error) {
+        throw toHttpException(error);
+      }
+
+      const abort = new AbortController();
+      const stream = new EventStream(res, { encoding: negotiateEncoding(req.headers.accept), keepAliveMs: this.settings.keepAliveMs });
+      stream.open(req, () => abort.abort(new Error('client disconnected')));
+
+      const context: AgentRunContext = {
+        agentId: agent.id,
+        threadId: input.threadId,
+        runId: input.runId,
+        user: req.user,
+        request: req,
+        input,
+        state: input.state,
+        signal: abort.signal,
+        logger: this.logger,
+      };
+      try {
+        await stream.pipe(this.runner.run(agent, input, context));
+      } catch (error) {
+        // The runner reports its own failures as RUN_ERROR; reaching here is a bug, and the stream is already ended.
+        this.logger.error(`Stream of run ${input.runId} broke`, error instanceof Error ? error.stack : String(error));
+      }
+    }
+  }
+
+  return AgUiController;
+}

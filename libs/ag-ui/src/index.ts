@@ -1,0 +1,23 @@
+export { AgUiModule } from './ag-ui.module.js';
+export { AG_UI_MODULE_OPTIONS } from './ag-ui.module-definition.js';
+export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions } from './ag-ui.options.js';
+export { CHAT_MODEL } from './ag-ui.constants.js';
+
+export { AgentRunner } from './agent/agent.runner.js';
+export type { AgentRunContext } from './agent/agent-run-context.js';
+
+export { AgentTool, type AgentToolOptions } from './tools/agent-tool.decorator.js';
+
+export type { ChatModel, ChatModelChunk, ChatModelRequest, ModelToolDefinition } from './models/chat-model.interface.js';
+export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai.chat-model.js';
+export { OfflineChatModel, type OfflineChatModelOptions } from './models/offline.chat-model.js';
+
+export {
+  AgUiError,
+  AgentNotFoundError,
+  InvalidRunInputError,
+  ModelError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  type ModelErrorCode,
+} from './errors/ag-ui.error.js';

@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BaseEvent } from '@ag-ui/core';
+import { EventEncoder } from '@ag-ui/encoder';
+import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
+import type { EventEncoding } from './media-type.js';
+
+export interface EventStreamOptions {
+  encoding: EventEncoding;
+  /** `: ping` comment interval for SSE; 0 disables. Protobuf framing has no comments, so it gets none. */
+  keepAliveMs: number;
+}
+
+const PING = ': ping\n\n';
+
+/**
+ * The only writer of an AG-UI response. It owns the headers, the encoding, backpressure
+ * (a `write()` that returns false waits for `drain`), keepalive and the end of the response.
+ * `closed` turns true when the client goes away; `onClose` lets the run abort its work.
+ */
+export class EventStream {
+  private readonly encoder = new EventEncoder();
+  private keepAlive?: NodeJS.Timeout;
+  private clientGone = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly options: EventStreamOptions,
+  ) {}
+
+  get closed(): boolean {
+    return this.clientGone || this.res.destroyed;
+  }
+
+  /** Sends the headers at once so the client sees the stream open before the first model token. */
+  open(req: IncomingMessage, onClientGone: () => void): void {
+    const res = this.res;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', this.options.encoding === 'protobuf' ? AGUI_MEDIA_TYPE : 'text/event-stream; charset=utf-8');
+    // no-transform keeps compression middleware from buffering the stream.
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.setHeader('Connection', 'keep-alive');
+    req.socket.setNoDelay(true);
+    res.flushHeaders();
+
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      this.clientGone = true;
+      this.stopKeepAlive();
+      onClientGone();
+    });
+
+    if (this.options.encoding === 'sse' && this.options.keepAliveMs > 0) {
+      this.keepAlive = setInterval(() => {
+        if (!this.closed) res.write(PING);
+      }, this.options.keepAliveMs);
+      this.keepAlive.unref();
+    }
+  }
+
+  /** Writes every event of the run, pausing whenever the socket's buffer is full. */
+  async pipe(events: AsyncIterable<BaseEvent>): Promise<void> {
+    try {
+      for await (const event of events) {
+        if (this.closed) break;
+        if (!this.res.write(this.encode(event))) await this.drained();
+      }
+    } finally {
+      this.end();
+    }
+  }
+
+  private encode(event: BaseEvent): string | Uint8Array {
+    return this.options.encoding === 'protobuf' ? this.encoder.encodeProtobuf(event) : this.encoder.encodeSSE(event);
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      this.res.on('drain', done);
+      this.res.on('close', done);
+    });
+  }
+
+  private stopKeepAlive(): void {
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
+
+  private end(): void {
+    this.stopKeepAlive();
+    if (!this.res.writableEnded) this.res.end();
+  }
+}

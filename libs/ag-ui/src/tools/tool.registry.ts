@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { AgentRunContext } from '../agent/agent-run-context.js';
+import type { ModelToolDefinition } from '../models/chat-model.interface.js';
+
+/** A discovered tool, ready to offer to a model and to call. */
+export interface RegisteredTool {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Record<string, unknown>;
+  readonly agents?: readonly string[];
+  readonly timeoutMs?: number;
+  /** `Class.method`, for messages that must point at the code. */
+  readonly source: string;
+  invoke(args: unknown, context: AgentRunContext): Promise<unknown>;
+}
+
+/** The backend tools, filled once at bootstrap by the explorer. */
+@Injectable()
+export class ToolRegistry {
+  private readonly tools = new Map<string, RegisteredTool>();
+
+  register(tool: RegisteredTool): void {
+    const existing = this.tools.get(tool.name);
+    if (existing) {
+      throw new Error(`AgentTool name "${tool.name}" is declared twice: ${existing.source} and ${tool.source}. Give one of them another name.`);
+    }
+    this.tools.set(tool.name, tool);
+  }
+
+  get(name: string): RegisteredTool | undefined {
+    return this.tools.get(name);
+  }
+
+  forAgent(agentId: string): RegisteredTool[] {
+    return [...this.tools.values()].filter((tool) => !tool.agents || tool.agents.includes(agentId));
+  }
+
+  static toModelTool(tool: RegisteredTool): ModelToolDefinition {
+    return { name: tool.name, description: tool.description, parameters: tool.parameters };
+  }
+}
