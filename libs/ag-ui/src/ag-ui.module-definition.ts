@@ -1,14 +1,13 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { AgUiModuleExtras, AgUiModuleOptions } from './ag-ui.options.js';
-import { DEFAULT_PATH } from './ag-ui.constants.js';
+import { AG_UI_MODULE_OPTIONS, DEFAULT_PATH } from './ag-ui.constants.js';
 import { createAgUiController } from './http/ag-ui.controller.js';
 
 export const {
   ConfigurableModuleClass: AgUiConfigurableModule,
-  MODULE_OPTIONS_TOKEN: AG_UI_MODULE_OPTIONS,
   OPTIONS_TYPE: AG_UI_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: AG_UI_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<AgUiModuleOptions>({ moduleName: 'AgUi' })
+} = new ConfigurableModuleBuilder<AgUiModuleOptions>({ moduleName: 'AgUi', optionsInjectionToken: AG_UI_MODULE_OPTIONS })
   .setClassMethodName('forRoot')
   // Path and guards shape the controller class itself, so they are fixed at definition time.
   .setExtras<AgUiModuleExtras>({ path: DEFAULT_PATH, guards: [] }, (definition, extras) => ({

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { CHAT_MODEL } from './ag-ui.constants.js';
-import { AG_UI_MODULE_OPTIONS, AgUiConfigurableModule } from './ag-ui.module-definition.js';
+import { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
+import { AgUiConfigurableModule } from './ag-ui.module-definition.js';
 import type { AgUiModuleOptions } from './ag-ui.options.js';
 import { AgentCatalog } from './agent/agent.catalog.js';
 import { AgentRunner } from './agent/agent.runner.js';

@@ -1,7 +1,6 @@
 export { AgUiModule } from './ag-ui.module.js';
-export { AG_UI_MODULE_OPTIONS } from './ag-ui.module-definition.js';
 export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions } from './ag-ui.options.js';
-export { CHAT_MODEL } from './ag-ui.constants.js';
+export { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 
 export { AgentRunner } from './agent/agent.runner.js';
 export type { AgentRunContext } from './agent/agent-run-context.js';

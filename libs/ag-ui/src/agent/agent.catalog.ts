@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AG_UI_MODULE_OPTIONS } from '../ag-ui.module-definition.js';
+import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgentDefinition, AgUiModuleOptions } from '../ag-ui.options.js';
 import { DEFAULT_MODEL } from '../ag-ui.constants.js';
 import { AgentNotFoundError } from '../errors/ag-ui.error.js';

@@ -11,8 +11,7 @@ import {
   type ToolCall,
 } from '@ag-ui/core';
 import { randomUUID } from 'node:crypto';
-import { CHAT_MODEL } from '../ag-ui.constants.js';
-import { AG_UI_MODULE_OPTIONS } from '../ag-ui.module-definition.js';
+import { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import type { ChatModel, ModelToolDefinition } from '../models/chat-model.interface.js';
 import { ToolInvoker, type ToolOutcome } from '../tools/tool.invoker.js';

@@ -1,6 +1,6 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ToolCall } from '@ag-ui/core';
-import { AG_UI_MODULE_OPTIONS } from '../ag-ui.module-definition.js';
+import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';

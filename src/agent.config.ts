@@ -1,0 +1,19 @@
+import { Logger } from '@nestjs/common';
+import { OfflineChatModel, type AgUiModuleOptions } from 'nestjs-ag-ui';
+
+export const SUPPORT_AGENT_INSTRUCTIONS =
+  'You are the support assistant of an online shop. Use the tools to look up the customer\'s orders and invoices ' +
+  'and to open tickets. Never guess order data: call a tool. Answer briefly.';
+
+/**
+ * The example's AG-UI options. Without OPENAI_API_KEY it runs on the built-in offline
+ * model, and says so: the demo must work on a fresh machine with no key.
+ */
+export function agentOptions(env: NodeJS.ProcessEnv = process.env): AgUiModuleOptions {
+  const offline = !env.OPENAI_API_KEY;
+  if (offline) new Logger('AgUi').warn('OPENAI_API_KEY is not set: using the OFFLINE demo model (deterministic, no network).');
+  return {
+    agents: [{ id: 'support', description: 'Support desk: orders, invoices and tickets', instructions: SUPPORT_AGENT_INSTRUCTIONS }],
+    ...(offline ? { chatModel: new OfflineChatModel(), defaultModel: 'offline-demo' } : {}),
+  };
+}
