@@ -1,0 +1,49 @@
+import { HttpAgent } from '@ag-ui/client';
+import type { BaseEvent, Message, RunAgentInput } from '@ag-ui/core';
+import { randomUUID } from 'node:crypto';
+
+export interface AgentRun {
+  input: { threadId: string; runId: string };
+  events: BaseEvent[];
+  /** The messages the client holds after the run, as a UI would render them. */
+  messages: Message[];
+  agent: HttpAgent;
+}
+
+export interface RunOptions {
+  url: string;
+  messages?: Message[];
+  threadId?: string;
+  runId?: string;
+  headers?: Record<string, string>;
+  tools?: RunAgentInput['tools'];
+  context?: RunAgentInput['context'];
+  forwardedProps?: unknown;
+  /** Reuse an agent (and its message history) across runs. */
+  agent?: HttpAgent;
+}
+
+export const userMessage = (content: string, id = randomUUID()): Message => ({ id, role: 'user', content });
+
+/** One run through the real @ag-ui/client HttpAgent, collecting every event it saw. */
+export async function runWithHttpAgent(options: RunOptions): Promise<AgentRun> {
+  const threadId = options.agent?.threadId ?? options.threadId ?? `thread-${randomUUID()}`;
+  const runId = options.runId ?? `run-${randomUUID()}`;
+  const agent = options.agent ?? new HttpAgent({ url: options.url, threadId, headers: options.headers ?? {} });
+  if (options.messages) agent.setMessages([...agent.messages, ...options.messages]);
+  const events: BaseEvent[] = [];
+  await agent.runAgent(
+    { runId, tools: options.tools ?? [], context: options.context ?? [], forwardedProps: options.forwardedProps },
+    { onEvent: ({ event }) => void events.push(event) },
+  );
+  return { input: { threadId, runId }, events, messages: agent.messages, agent };
+}
+
+/** Parses a raw SSE body into events, the way a client without a library would. */
+export function parseSse(body: string): BaseEvent[] {
+  return body
+    .split('\n\n')
+    .map((frame) => frame.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'))
+    .filter(Boolean)
+    .map((data) => JSON.parse(data) as BaseEvent);
+}

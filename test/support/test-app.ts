@@ -1,0 +1,86 @@
+import { Logger, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AgUiModule, type AgUiModuleExtras, type AgUiModuleOptions } from 'nestjs-ag-ui';
+import { FakeOpenAIServer } from './fake-openai.server.js';
+
+export const TEST_API_KEY = 'sk-test-SECRET-do-not-leak-0123456789';
+
+/** Keeps what the app logged, so tests can assert that nothing failed unseen. */
+export class RecordingLogger implements LoggerService {
+  readonly entries: Array<{ level: string; message: string; extra: unknown[] }> = [];
+  private record(level: string, message: unknown, extra: unknown[]) {
+    this.entries.push({ level, message: String(message), extra });
+  }
+  log(message: unknown, ...extra: unknown[]) { this.record('log', message, extra); }
+  error(message: unknown, ...extra: unknown[]) { this.record('error', message, extra); }
+  warn(message: unknown, ...extra: unknown[]) { this.record('warn', message, extra); }
+  debug(message: unknown, ...extra: unknown[]) { this.record('debug', message, extra); }
+  verbose(message: unknown, ...extra: unknown[]) { this.record('verbose', message, extra); }
+  errors() { return this.entries.filter((entry) => entry.level === 'error'); }
+}
+
+export interface TestAppOptions extends ModuleMetadata {
+  options?: Partial<AgUiModuleOptions>;
+  extras?: AgUiModuleExtras;
+  configure?: (app: NestExpressApplication) => void;
+}
+
+export interface TestApp {
+  app: INestApplication;
+  /** Base URL of the app, e.g. http://127.0.0.1:PORT */
+  url: string;
+  /** The run endpoint of the `assistant` agent. */
+  agentUrl: string;
+  fake: FakeOpenAIServer;
+  logger: RecordingLogger;
+  close(): Promise<void>;
+}
+
+/**
+ * A real Nest app on a real port, with AgUiModule pointed at the scripted fake model
+ * through the real openai SDK. Fast retries keep error tests quick.
+ */
+export async function startTestApp(setup: TestAppOptions = {}): Promise<TestApp> {
+  const fake = await FakeOpenAIServer.start();
+  try {
+    return await startAppAgainst(fake, setup);
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+}
+
+async function startAppAgainst(fake: FakeOpenAIServer, setup: TestAppOptions): Promise<TestApp> {
+  const logger = new RecordingLogger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      ...(setup.imports ?? []),
+      AgUiModule.forRoot({
+        agents: [{ id: 'assistant', description: 'Test agent', instructions: 'You are a test agent.', model: 'test-model' }],
+        openai: { apiKey: TEST_API_KEY, baseURL: fake.baseURL },
+        retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 50 },
+        ...setup.options,
+        ...setup.extras,
+      }),
+    ],
+    providers: setup.providers ?? [],
+    controllers: setup.controllers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+  Logger.overrideLogger(logger);
+  setup.configure?.(app);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    agentUrl: `${url}/${setup.extras?.path ?? 'agents'}/assistant`,
+    fake,
+    logger,
+    close: async () => {
+      await app.close();
+      await fake.close();
+    },
+  };
+}
