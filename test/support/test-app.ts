@@ -24,6 +24,8 @@ export interface TestAppOptions extends ModuleMetadata {
   options?: Partial<AgUiModuleOptions>;
   extras?: AgUiModuleExtras;
   configure?: (app: NestExpressApplication) => void;
+  /** Nest's own JSON body parser; off means the module reads bodies itself. */
+  bodyParser?: boolean;
 }
 
 export interface TestApp {
@@ -67,7 +69,7 @@ async function startAppAgainst(fake: FakeOpenAIServer, setup: TestAppOptions): P
     providers: setup.providers ?? [],
     controllers: setup.controllers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger, bodyParser: setup.bodyParser ?? true, forceCloseConnections: true });
   Logger.overrideLogger(logger);
   setup.configure?.(app);
   await app.listen(0, '127.0.0.1');

@@ -1,0 +1,81 @@
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const valid = { threadId: 't', runId: 'r', messages: [{ id: 'm', role: 'user', content: 'hi' }] };
+const json = (body: unknown) => JSON.stringify(body);
+const without = (key: keyof typeof valid) => {
+  const { [key]: _omitted, ...rest } = valid;
+  return json(rest);
+};
+
+interface Case {
+  name: string;
+  body: string;
+  contentType?: string | null;
+  path?: string;
+  status: number;
+  /** What the JSON body's message must say: the field at fault or the problem. */
+  message: RegExp;
+}
+
+const FIVE_MB = 5 * 1024 * 1024;
+
+const CASES: Case[] = [
+  { name: 'wrong content type', body: json(valid), contentType: 'text/plain', status: 415, message: /application\/json.*"text\/plain"/ },
+  { name: 'no content type', body: json(valid), contentType: null, status: 415, message: /Content-Type application\/json/ },
+  { name: 'form-encoded body', body: 'threadId=t&runId=r', contentType: 'application/x-www-form-urlencoded', status: 415, message: /application\/x-www-form-urlencoded/ },
+  { name: 'non-JSON', body: '{"threadId": "t", ', status: 400, message: /JSON/ },
+  { name: 'a JSON array', body: '[]', status: 400, message: /JSON object/ },
+  { name: 'missing threadId', body: without('threadId'), status: 400, message: /threadId/ },
+  { name: 'missing runId', body: without('runId'), status: 400, message: /runId/ },
+  { name: 'missing messages', body: without('messages'), status: 400, message: /messages/ },
+  { name: 'threadId of the wrong type', body: json({ ...valid, threadId: 42 }), status: 400, message: /threadId/ },
+  { name: 'messages not an array', body: json({ ...valid, messages: 'hi' }), status: 400, message: /messages/ },
+  { name: 'unknown message role', body: json({ ...valid, messages: [{ id: 'm', role: 'wizard', content: 'x' }] }), status: 400, message: /messages\.0/ },
+  { name: 'message without id', body: json({ ...valid, messages: [{ role: 'user', content: 'x' }] }), status: 400, message: /messages\.0/ },
+  { name: 'user message without content', body: json({ ...valid, messages: [{ id: 'm', role: 'user' }] }), status: 400, message: /messages\.0/ },
+  { name: 'tool message without toolCallId', body: json({ ...valid, messages: [{ id: 'm', role: 'tool', content: 'x' }] }), status: 400, message: /messages\.0/ },
+  { name: 'forwardedProps: null', body: json({ ...valid, forwardedProps: null }), status: 400, message: /forwardedProps/ },
+  { name: 'client tool without name', body: json({ ...valid, tools: [{ description: 'x' }] }), status: 400, message: /tools\.0\.name/ },
+  { name: 'context entry without value', body: json({ ...valid, context: [{ description: 'x' }] }), status: 400, message: /context\.0\.value/ },
+  { name: 'resume with an unknown status', body: json({ ...valid, resume: [{ interruptId: 'i', status: 'maybe' }] }), status: 400, message: /resume\.0\.status/ },
+  { name: 'a 5 MB body', body: json({ ...valid, state: { blob: 'x'.repeat(FIVE_MB) } }), status: 413, message: /exceeds the limit of 4194304 bytes/ },
+  { name: 'unknown agent', body: json(valid), path: '/agents/nobody', status: 404, message: /No agent named "nobody"/ },
+];
+
+describe.each([
+  ['behind Nest’s own JSON parser', true],
+  ['reading the body itself (app bodyParser: false)', false],
+])('bad input %s: a 4xx JSON answer before any stream opens', (_label, bodyParser) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      bodyParser,
+      // The app's parser must not be the tighter limit, so the module's own limit is what is tested.
+      configure: (app) => bodyParser && app.useBodyParser('json', { limit: '10mb' }),
+    });
+  });
+  afterAll(() => t.close());
+
+  it.each(CASES)('$name → $status', async ({ body, contentType, path, status, message }) => {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (contentType !== null) headers['content-type'] = contentType ?? 'application/json';
+    const response = await fetch(`${t.url}${path ?? '/agents/assistant'}`, { method: 'POST', headers, body });
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const answer = (await response.json()) as { statusCode: number; message: string };
+    expect(answer.statusCode).toBe(status);
+    expect(answer.message).toMatch(message);
+    expect(JSON.stringify(answer)).not.toMatch(/at .*\.(ts|js):\d+|node_modules/);
+    // Refused before the model was asked anything.
+    expect(t.fake.requests).toHaveLength(0);
+  });
+
+  it('still runs a valid request after all of that', async () => {
+    t.fake.enqueue({ kind: 'text', text: 'fine' });
+    const response = await fetch(`${t.url}/agents/assistant`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json(valid) });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('"delta":"fine"');
+    t.fake.reset();
+  });
+});
