@@ -26,6 +26,8 @@ export interface TestAppOptions extends ModuleMetadata {
   configure?: (app: NestExpressApplication) => void;
   /** Nest's own JSON body parser; off means the module reads bodies itself. */
   bodyParser?: boolean;
+  /** A fake model server started by the test, for configs that must know its URL up front. */
+  fake?: FakeOpenAIServer;
 }
 
 export interface TestApp {
@@ -44,7 +46,7 @@ export interface TestApp {
  * through the real openai SDK. Fast retries keep error tests quick.
  */
 export async function startTestApp(setup: TestAppOptions = {}): Promise<TestApp> {
-  const fake = await FakeOpenAIServer.start();
+  const fake = setup.fake ?? (await FakeOpenAIServer.start());
   try {
     return await startAppAgainst(fake, setup);
   } catch (error) {
