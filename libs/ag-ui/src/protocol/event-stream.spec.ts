@@ -1,0 +1,293 @@
+import { once } from 'node:events';
+import { createServer, request, type ClientRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
+import { EventType, type BaseEvent } from '@ag-ui/core';
+import { AGUI_MEDIA_TYPE, decode } from '@ag-ui/proto';
+import { EventStream, type EventStreamOptions } from './event-stream.js';
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+}
+
+function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Rejects when `promise` takes longer than `ms`, so a hang fails fast with a reason. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function content(i: number, delta = 'x'): BaseEvent {
+  return { type: EventType.TEXT_MESSAGE_CONTENT, messageId: `m${String(i).padStart(6, '0')}`, delta } as BaseEvent;
+}
+
+function sseFrame(event: BaseEvent): string {
+  return `data: ${JSON.stringify(event)}\n\n`;
+}
+
+/** What the server side of one request did. */
+interface ServerRun {
+  pipe: Promise<void>;
+  gone: Promise<void>;
+  goneCalls: () => number;
+}
+
+let server: Server | undefined;
+
+afterEach(async () => {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server!.close(() => resolve()));
+  server = undefined;
+});
+
+/**
+ * A real HTTP server whose handler streams `events()` through EventStream, as the controller does.
+ * Resolves the port and, per request, what happened on the server side.
+ */
+async function serve(options: EventStreamOptions, events: () => AsyncIterable<BaseEvent>): Promise<{ port: number; run: Promise<ServerRun> }> {
+  const run = deferred<ServerRun>();
+  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const gone = deferred();
+    let goneCalls = 0;
+    const stream = new EventStream(res, options);
+    stream.open(req, () => {
+      goneCalls++;
+      gone.resolve();
+    });
+    run.resolve({ pipe: stream.pipe(events()), gone: gone.promise, goneCalls: () => goneCalls });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { port: (server.address() as AddressInfo).port, run: run.promise };
+}
+
+function get(port: number, headers: Record<string, string> = {}): { req: ClientRequest; res: Promise<IncomingMessage> } {
+  const req = request({ host: '127.0.0.1', port, path: '/', method: 'GET', headers, agent: false });
+  const res = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  req.end();
+  return { req, res };
+}
+
+async function readAll(res: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function decodeFrames(body: Buffer): BaseEvent[] {
+  const events: BaseEvent[] = [];
+  let offset = 0;
+  while (offset < body.length) {
+    expect(body.length - offset).toBeGreaterThanOrEqual(4);
+    const length = body.readUInt32BE(offset);
+    expect(body.length - offset - 4).toBeGreaterThanOrEqual(length);
+    events.push(decode(new Uint8Array(body.subarray(offset + 4, offset + 4 + length))));
+    offset += 4 + length;
+  }
+  return events;
+}
+
+describe('EventStream over a real HTTP connection', () => {
+  it('writes each event as one SSE data frame, sets the streaming headers and ends the response', async () => {
+    const events: BaseEvent[] = [
+      { type: EventType.RUN_STARTED, threadId: 't', runId: 'r' } as BaseEvent,
+      { type: EventType.TEXT_MESSAGE_START, messageId: 'm1', role: 'assistant' } as BaseEvent,
+      content(1, 'Hello\nworld "quoted"'),
+      { type: EventType.TEXT_MESSAGE_END, messageId: 'm1' } as BaseEvent,
+      { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
+    ];
+    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+      for (const event of events) {
+        yield event;
+        await delay(1);
+      }
+    });
+
+    const { res } = get(port, { accept: 'text/event-stream' });
+    const response = await res;
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers['cache-control']).toBe('no-cache, no-transform');
+    expect(response.headers['x-accel-buffering']).toBe('no');
+
+    const body = await within(readAll(response), 2000, 'the end of the response');
+    expect(body.toString('utf8')).toBe(events.map(sseFrame).join(''));
+
+    const server = await run;
+    await expect(server.pipe).resolves.toBeUndefined();
+    expect(server.goneCalls()).toBe(0);
+  });
+
+  it('waits for drain: a client that stops reading stalls the producer, and resuming delivers everything', async () => {
+    const total = 1000;
+    const big = 'x'.repeat(64 * 1024);
+    let produced = 0;
+    const finished = deferred();
+    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+      try {
+        for (let i = 0; i < total; i++) {
+          produced++;
+          yield content(i, big);
+        }
+      } finally {
+        finished.resolve();
+      }
+    });
+
+    const { res } = get(port);
+    const response = await res;
+    response.pause();
+
+    await delay(250);
+    const stalledAt = produced;
+    await delay(150);
+    // Nothing is read, so once the socket buffers are full the generator is no longer pulled.
+    expect(produced).toBe(stalledAt);
+    expect(stalledAt).toBeGreaterThan(0);
+    // ~64 MiB would be in flight without backpressure; socket buffers hold a few MiB.
+    expect(stalledAt).toBeLessThan(200);
+
+    // Parse frames as they arrive: every event must come through whole and in order.
+    const ids: number[] = [];
+    let pending = '';
+    let malformed = 0;
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      pending += chunk;
+      let end: number;
+      while ((end = pending.indexOf('\n\n')) >= 0) {
+        const frame = pending.slice(0, end + 2);
+        pending = pending.slice(end + 2);
+        const id = /^data: \{"type":"TEXT_MESSAGE_CONTENT","messageId":"m(\d+)"/.exec(frame);
+        if (!id || frame !== sseFrame(content(Number(id[1]), big))) malformed++;
+        else ids.push(Number(id[1]));
+      }
+    });
+    response.resume();
+    await within(once(response, 'end'), 4000, 'the end of the resumed response');
+
+    expect(produced).toBe(total);
+    expect(malformed).toBe(0);
+    expect(pending).toBe('');
+    expect(ids).toEqual(Array.from({ length: total }, (_, i) => i));
+    await finished.promise;
+    await (await run).pipe;
+  });
+
+  it('on client disconnect calls onGone once and stops pulling from the generator', async () => {
+    let produced = 0;
+    const finished = deferred();
+    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+      try {
+        for (let i = 0; i < 100_000; i++) {
+          produced++;
+          yield content(i);
+          await delay(5);
+        }
+      } finally {
+        finished.resolve();
+      }
+    });
+
+    const { req, res } = get(port);
+    const response = await res;
+    await once(response, 'data');
+    req.destroy();
+
+    const server = await run;
+    await within(server.gone, 2000, 'onGone');
+    await within(finished.promise, 2000, "the generator's finally");
+    await within(server.pipe, 2000, 'pipe to settle');
+    const stoppedAt = produced;
+    await delay(60);
+    expect(produced).toBe(stoppedAt);
+    expect(stoppedAt).toBeLessThan(100);
+    expect(server.goneCalls()).toBe(1);
+  });
+
+  it('on client disconnect while waiting for drain, pipe settles and the generator is finalised', async () => {
+    const big = 'y'.repeat(64 * 1024);
+    let produced = 0;
+    const finished = deferred();
+    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+      try {
+        for (let i = 0; i < 100_000; i++) {
+          produced++;
+          yield content(i, big);
+        }
+      } finally {
+        finished.resolve();
+      }
+    });
+
+    const { req, res } = get(port);
+    const response = await res;
+    response.pause();
+    await delay(150);
+    const stalledAt = produced;
+    req.destroy();
+
+    const server = await run;
+    await within(server.gone, 2000, 'onGone');
+    await within(server.pipe, 2000, 'pipe to settle');
+    await within(finished.promise, 2000, "the generator's finally");
+    // At most the one event pulled when drain was released by the close.
+    expect(produced - stalledAt).toBeLessThanOrEqual(1);
+  });
+
+  it('sends ": ping" comments between SSE events while the generator is slow', async () => {
+    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 20 }, async function* () {
+      yield content(1);
+      await delay(150);
+      yield content(2);
+    });
+
+    const body = (await within(readAll(await get(port).res), 2000, 'the response')).toString('utf8');
+    const pings = body.split(': ping\n\n').length - 1;
+    expect(pings).toBeGreaterThanOrEqual(2);
+    // Pings sit between whole frames and the events survive intact and in order.
+    expect(body.replaceAll(': ping\n\n', '')).toBe(sseFrame(content(1)) + sseFrame(content(2)));
+    expect(body.startsWith(sseFrame(content(1)))).toBe(true);
+    await (await run).pipe;
+  });
+
+  it('never sends pings with protobuf encoding, and frames are 4-byte big-endian length-prefixed', async () => {
+    const events: BaseEvent[] = [
+      { type: EventType.RUN_STARTED, threadId: 't', runId: 'r' } as BaseEvent,
+      { type: EventType.TEXT_MESSAGE_START, messageId: 'm1', role: 'assistant' } as BaseEvent,
+      content(1, 'héllo ✓'),
+      { type: EventType.TOOL_CALL_START, toolCallId: 'c1', toolCallName: 'lookup', parentMessageId: 'm1' } as BaseEvent,
+      { type: EventType.TOOL_CALL_ARGS, toolCallId: 'c1', delta: '{"q":1}' } as BaseEvent,
+      { type: EventType.TOOL_CALL_END, toolCallId: 'c1' } as BaseEvent,
+      { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
+    ];
+    const { port, run } = await serve({ encoding: 'protobuf', keepAliveMs: 20 }, async function* () {
+      for (const [i, event] of events.entries()) {
+        yield event;
+        if (i === 2) await delay(120);
+      }
+    });
+
+    const response = await get(port, { accept: AGUI_MEDIA_TYPE }).res;
+    expect(response.headers['content-type']).toBe(AGUI_MEDIA_TYPE);
+    expect(response.headers['cache-control']).toBe('no-cache, no-transform');
+    const body = await within(readAll(response), 2000, 'the response');
+
+    expect(body.includes(Buffer.from(': ping'))).toBe(false);
+    const decoded = decodeFrames(body);
+    expect(decoded).toHaveLength(events.length);
+    decoded.forEach((event, i) => expect(event).toMatchObject(events[i]!));
+    await (await run).pipe;
+  });
+});
