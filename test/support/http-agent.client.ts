@@ -11,7 +11,8 @@ export interface AgentRun {
 }
 
 export interface RunOptions {
-  url: string;
+  /** Required unless `agent` is given. */
+  url?: string;
   messages?: Message[];
   threadId?: string;
   runId?: string;
@@ -29,7 +30,7 @@ export const userMessage = (content: string, id = randomUUID()): Message => ({ i
 export async function runWithHttpAgent(options: RunOptions): Promise<AgentRun> {
   const threadId = options.agent?.threadId ?? options.threadId ?? `thread-${randomUUID()}`;
   const runId = options.runId ?? `run-${randomUUID()}`;
-  const agent = options.agent ?? new HttpAgent({ url: options.url, threadId, headers: options.headers ?? {} });
+  const agent = options.agent ?? new HttpAgent({ url: options.url!, threadId, headers: options.headers ?? {} });
   if (options.messages) agent.setMessages([...agent.messages, ...options.messages]);
   const events: BaseEvent[] = [];
   await agent.runAgent(
