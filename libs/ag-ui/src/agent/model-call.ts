@@ -49,13 +49,21 @@ export async function* callModel(
   for (let attempt = 0; ; attempt++) {
     const attemptAbort = new AbortController();
     const signal = AbortSignal.any([runSignal, attemptAbort.signal]);
-    const idle = setTimeout(() => attemptAbort.abort(new IdleTimeout()), policy.idleTimeoutMs);
+    // Only the model's silence counts: while the consumer holds a chunk (a slow client,
+    // backpressure), the clock is re-armed instead of firing.
+    let awaitingModel = true;
+    const idle = setTimeout(function onIdle() {
+      if (awaitingModel) attemptAbort.abort(new IdleTimeout());
+      else idle.refresh();
+    }, policy.idleTimeoutMs);
     let streamed = false;
     try {
       for await (const chunk of model.stream({ ...request, signal })) {
-        idle.refresh();
         streamed = true;
+        awaitingModel = false;
         yield chunk;
+        awaitingModel = true;
+        idle.refresh();
       }
       return;
     } catch (caught) {

@@ -177,4 +177,17 @@ describe('toOpenAIMessages', () => {
     ]);
     expect(JSON.stringify(out)).not.toContain('secret thoughts');
   });
+
+  it('keeps a tool result that follows its call after a reasoning or activity message', () => {
+    const messages: Message[] = [
+      { id: 'a1', role: 'assistant', toolCalls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { id: 'r1', role: 'reasoning', content: 'thinking' },
+      { id: 'x1', role: 'activity', activityType: 'progress', content: { percent: 50 } },
+      { id: 't1', role: 'tool', toolCallId: 'c1', content: 'real result' },
+    ];
+    expect(toOpenAIMessages(messages)).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'c1', content: 'real result' },
+    ]);
+  });
 });

@@ -61,6 +61,9 @@ export function toOpenAIMessages(messages: readonly Message[], instructions?: st
       out.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.error ? `Error: ${message.error}${text ? `\n${text}` : ''}` : text });
       continue;
     }
+    // Reasoning and activity messages are UI artefacts, not conversation: they neither
+    // reach the model nor separate a call from its answer.
+    if (message.role === 'reasoning' || message.role === 'activity') continue;
     closeAwaiting();
     switch (message.role) {
       case 'system':
@@ -80,7 +83,6 @@ export function toOpenAIMessages(messages: readonly Message[], instructions?: st
         for (const call of toolCalls) awaiting.add(call.id);
         break;
       }
-      // reasoning and activity messages are UI artefacts, not conversation.
     }
   }
   closeAwaiting();

@@ -40,6 +40,12 @@ describe('negotiateEncoding', () => {
   });
 });
 
+describe('negotiateEncoding is case-insensitive, as media types are', () => {
+  it.each(['Application/VND.AG-UI.Event+Proto', `text/event-stream, ${AGUI_MEDIA_TYPE.toUpperCase()};q=0.5`])('%s → protobuf', (accept) => {
+    expect(negotiateEncoding(accept)).toBe('protobuf');
+  });
+});
+
 describe('isJsonContentType', () => {
   it.each([
     'application/json',

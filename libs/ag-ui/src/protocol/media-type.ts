@@ -7,11 +7,13 @@ export type EventEncoding = 'sse' | 'protobuf';
  * `*` / `*` (curl's default) and everything else get SSE: readable, and what HttpAgent asks for.
  */
 export function negotiateEncoding(accept: string | undefined): EventEncoding {
-  if (!accept || !accept.includes(AGUI_MEDIA_TYPE)) return 'sse';
-  for (const range of accept.split(',')) {
+  // Media types are case-insensitive (RFC 9110 §8.3.1).
+  const ranges = accept?.toLowerCase();
+  if (!ranges?.includes(AGUI_MEDIA_TYPE)) return 'sse';
+  for (const range of ranges.split(',')) {
     const [type, ...params] = range.split(';').map((part) => part.trim());
-    if (type?.toLowerCase() !== AGUI_MEDIA_TYPE) continue;
-    const q = params.find((p) => p.toLowerCase().startsWith('q='));
+    if (type !== AGUI_MEDIA_TYPE) continue;
+    const q = params.find((p) => p.startsWith('q='));
     return q === undefined || Number(q.slice(2)) > 0 ? 'protobuf' : 'sse';
   }
   return 'sse';
