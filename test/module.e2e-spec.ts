@@ -113,7 +113,15 @@ describe('AgUiModule.forRootAsync under a global prefix, URI versioning, a custo
         {
           id: 'helper',
           description: 'Helps',
-          tools: [{ name: 'whoAmI', description: 'Who is the current user', parameters: { type: 'object', properties: {} } }],
+          tools: [
+            {
+              name: 'whoAmI',
+              description: 'Who is the current user',
+              parameters: { type: 'object', properties: {} },
+              strictParameters: { type: 'object', properties: {}, required: [], additionalProperties: false },
+              schemaSource: 'json-schema',
+            },
+          ],
           capabilities: expect.objectContaining({
             transport: { streaming: true, httpBinary: true },
             tools: expect.objectContaining({ supported: true, clientProvided: true, items: [expect.objectContaining({ name: 'whoAmI' })] }),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { strictToolProblem } from './openai-strict-rules.js';
 
 /**
  * A scripted, real-HTTP stand-in for OpenAI's Chat Completions endpoint.
@@ -70,6 +71,8 @@ const COMPLETIONS_PATHS = new Set(['/v1/chat/completions', '/chat/completions'])
 
 export class FakeOpenAIServer {
   readonly requests: RecordedRequest[] = [];
+  /** Requests refused the way OpenAI refuses a strict tool schema it cannot enforce, by message. */
+  readonly rejected: string[] = [];
   private readonly queue: FakeReply[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly sockets = new Set<Socket>();
@@ -128,6 +131,7 @@ export class FakeOpenAIServer {
   reset(): void {
     this.queue.length = 0;
     this.requests.length = 0;
+    this.rejected.length = 0;
   }
 
   close(): Promise<void> {
@@ -159,6 +163,12 @@ export class FakeOpenAIServer {
         body = JSON.parse(raw);
       } catch {
         sendJson(res, 400, errorBody('fake server: request body is not JSON', 'invalid_request_error', null));
+        return;
+      }
+      const strictProblem = strictToolProblem(body.tools);
+      if (strictProblem) {
+        this.rejected.push(strictProblem.message);
+        sendJson(res, 400, { error: { message: strictProblem.message, type: 'invalid_request_error', param: strictProblem.param, code: 'invalid_function_parameters' } });
         return;
       }
 

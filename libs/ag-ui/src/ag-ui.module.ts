@@ -8,6 +8,8 @@ import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
 import { AG_UI_HTTP_SETTINGS, resolveHttpSettings } from './http/http-settings.js';
 import { createChatModel } from './models/chat-model.factory.js';
+import { JsonSchemaValidator } from './tools/schema/json-schema.validator.js';
+import { ToolSchemaResolver } from './tools/schema/tool-schema.resolver.js';
 import { ToolExplorer } from './tools/tool.explorer.js';
 import { ToolInvoker } from './tools/tool.invoker.js';
 import { ToolRegistry } from './tools/tool.registry.js';
@@ -27,6 +29,8 @@ import { ToolRegistry } from './tools/tool.registry.js';
     ToolRegistry,
     ToolExplorer,
     ToolInvoker,
+    ToolSchemaResolver,
+    JsonSchemaValidator,
   ],
   exports: [AgentRunner, AgentCatalog, ToolRegistry, CHAT_MODEL],
 })

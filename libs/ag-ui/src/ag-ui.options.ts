@@ -56,4 +56,9 @@ export interface AgUiModuleOptions {
   toolTimeoutMs?: number;
   /** Parallel tool calls of one model turn that run at once (default 4). */
   toolConcurrency?: number;
+  /**
+   * Offer backend tools with OpenAI's `strict: true`, so the model's arguments always fit the
+   * schema (default true). Turn off for OpenAI-compatible servers that reject `strict`.
+   */
+  strictTools?: boolean;
 }

@@ -5,7 +5,15 @@ export { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 export { AgentRunner } from './agent/agent.runner.js';
 export type { AgentRunContext } from './agent/agent-run-context.js';
 
+export { AG_UI_TOOL_CONTEXT } from './ag-ui.constants.js';
 export { AgentTool, type AgentToolOptions } from './tools/agent-tool.decorator.js';
+export { ToolArgs } from './tools/tool-args.decorator.js';
+export { ToolParam, type ToolParamOptions } from './tools/tool-param.decorator.js';
+export { ToolContext } from './tools/tool-context.decorator.js';
+export { ToolProperty, type ToolPropertyOptions } from './tools/tool-property.decorator.js';
+export { getToolInvocation, type ToolInvocation } from './tools/tool-invocation.js';
+export type { JsonSchema } from './tools/schema/json-schema.types.js';
+export type { ToolSchemaSource } from './tools/schema/tool-schema.interface.js';
 
 export type { ChatModel, ChatModelChunk, ChatModelRequest, ModelToolDefinition } from './models/chat-model.interface.js';
 export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai.chat-model.js';

@@ -3,12 +3,24 @@ import { PROTOCOL_VERSION, type AgentCapabilities } from '@ag-ui/core';
 import { CHAT_MODEL } from '../ag-ui.constants.js';
 import { AgentCatalog } from '../agent/agent.catalog.js';
 import type { ChatModel } from '../models/chat-model.interface.js';
-import { ToolRegistry } from '../tools/tool.registry.js';
+import type { JsonSchema } from '../tools/schema/json-schema.types.js';
+import type { ToolSchemaSource } from '../tools/schema/tool-schema.interface.js';
+import { ToolRegistry, type RegisteredTool } from '../tools/tool.registry.js';
+
+export interface ToolInfo {
+  name: string;
+  description: string;
+  /** The arguments' JSON Schema as its source describes it. */
+  parameters: JsonSchema;
+  /** The form offered with `strict: true`, or null when the tool is offered without strict mode. */
+  strictParameters: JsonSchema | null;
+  schemaSource: ToolSchemaSource;
+}
 
 export interface AgentInfo {
   id: string;
   description?: string;
-  tools: Array<{ name: string; description: string; parameters: Record<string, unknown> }>;
+  tools: ToolInfo[];
   capabilities: AgentCapabilities;
 }
 
@@ -17,7 +29,17 @@ export interface AgentsInfo {
   agents: AgentInfo[];
 }
 
-/** What `GET /{path}` answers: each agent with its backend tools and AG-UI capabilities. */
+function toolInfo(tool: RegisteredTool): ToolInfo {
+  return {
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.parameters,
+    strictParameters: tool.strictParameters ?? null,
+    schemaSource: tool.schema.source,
+  };
+}
+
+/** What `GET /{path}` answers: each agent with its backend tools (both schema forms) and AG-UI capabilities. */
 @Injectable()
 export class AgentInfoService {
   constructor(
@@ -30,7 +52,7 @@ export class AgentInfoService {
     return {
       protocolVersion: PROTOCOL_VERSION,
       agents: this.catalog.list().map((agent) => {
-        const tools = this.registry.forAgent(agent.id).map(({ name, description, parameters }) => ({ name, description, parameters }));
+        const tools = this.registry.forAgent(agent.id).map(toolInfo);
         return {
           id: agent.id,
           ...(agent.description ? { description: agent.description } : {}),
@@ -38,7 +60,12 @@ export class AgentInfoService {
           capabilities: {
             identity: { name: agent.id, ...(agent.description ? { description: agent.description } : {}), provider: this.model.provider },
             transport: { streaming: true, httpBinary: true },
-            tools: { supported: true, items: tools, parallelCalls: true, clientProvided: true },
+            tools: {
+              supported: true,
+              items: tools.map(({ name, description, parameters }) => ({ name, description, parameters })),
+              parallelCalls: true,
+              clientProvided: true,
+            },
             reasoning: { supported: true, streaming: true },
             execution: { maxIterations: agent.maxSteps },
           },

@@ -1,52 +1,155 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { AGENT_TOOL_METADATA } from '../ag-ui.constants.js';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { AG_UI_MODULE_OPTIONS, AG_UI_TOOL_CONTEXT, AGENT_TOOL_METADATA, TOOL_PARAMS_METADATA, ToolParamtype } from '../ag-ui.constants.js';
+import type { AgUiModuleOptions } from '../ag-ui.options.js';
+import type { AgentRunContext } from '../agent/agent-run-context.js';
 import type { AgentToolOptions } from './agent-tool.decorator.js';
+import { toLooseJsonSchema, toStrictJsonSchema } from './schema/strict-json-schema.js';
+import { ToolSchemaResolver } from './schema/tool-schema.resolver.js';
+import type { ToolHandlerArgs, ToolInvocation } from './tool-invocation.js';
+import type { ToolParamDeclaration } from './tool-param.decorator.js';
 import { ToolRegistry } from './tool.registry.js';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {}, additionalProperties: false };
+
+type Method = (...args: unknown[]) => unknown;
+type Handler = (...args: ToolHandlerArgs) => Promise<unknown>;
+
+/** Resolves our parameter kinds for `ExternalContextCreator`; the app's own decorators resolve themselves. */
+const toolParamsFactory = {
+  exchangeKeyForValue(type: number, data: unknown, [request, , invocation]: ToolHandlerArgs): unknown {
+    switch (type) {
+      case ToolParamtype.ARGS:
+        return invocation.args;
+      case ToolParamtype.PARAM:
+        return (invocation.args as Record<string, unknown>)[data as string];
+      case ToolParamtype.CONTEXT:
+        return data ? invocation.context[data as keyof AgentRunContext] : invocation.context;
+      case RouteParamtypes.REQUEST:
+        return request;
+      default:
+        return undefined;
+    }
+  },
+};
 
 /**
  * Finds `@AgentTool()` methods on every provider of the app at bootstrap, like @nestjs/cqrs
- * finds its handlers, and registers them. Mistakes fail the bootstrap with the method named.
+ * finds its handlers, and registers each with its schema and a handler that runs through
+ * Nest's pipeline (guards, interceptors, pipes, filters, parameter decorators) under the
+ * context type `ag-ui-tool`. Mistakes fail the bootstrap with the method named.
  */
 @Injectable()
 export class ToolExplorer implements OnModuleInit {
+  private readonly logger = new Logger('AgUiTools');
+  private readonly strictTools: boolean;
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
     private readonly registry: ToolRegistry,
-  ) {}
+    private readonly schemas: ToolSchemaResolver,
+    private readonly contextCreator: ExternalContextCreator,
+    private readonly moduleRef: ModuleRef,
+    @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
+  ) {
+    this.strictTools = options.strictTools ?? true;
+  }
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) {
-      const instance: unknown = wrapper.instance;
-      if (!instance || typeof instance !== 'object') continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
+      const prototype = this.prototypeOf(wrapper);
+      if (!prototype) continue;
       for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method = (prototype as Record<string, unknown>)[methodName] as (...args: unknown[]) => unknown;
+        const method = (prototype as Record<string, Method>)[methodName]!;
         const options = this.reflector.get<AgentToolOptions | undefined>(AGENT_TOOL_METADATA, method);
-        if (options) this.register(instance as Record<string, unknown>, methodName, options);
+        if (options) await this.register(wrapper, prototype, methodName, options);
       }
     }
   }
 
-  private register(instance: Record<string, unknown>, methodName: string, options: AgentToolOptions): void {
-    const source = `${instance.constructor.name}.${methodName}`;
+  /** Class providers only; a request-scoped one has no instance yet, so its class is read. */
+  private prototypeOf(wrapper: InstanceWrapper): object | undefined {
+    if (wrapper.isDependencyTreeStatic()) {
+      const instance: unknown = wrapper.instance;
+      return instance && typeof instance === 'object' ? (Object.getPrototypeOf(instance) as object) : undefined;
+    }
+    return !wrapper.inject && typeof wrapper.metatype === 'function' ? (wrapper.metatype.prototype as object) : undefined;
+  }
+
+  private async register(wrapper: InstanceWrapper, prototype: object, methodName: string, options: AgentToolOptions): Promise<void> {
+    const source = `${prototype.constructor.name}.${methodName}`;
     const name = options.name ?? methodName;
     if (!options.description?.trim()) throw new Error(`@AgentTool() on ${source} needs a description: the model chooses tools by it`);
     if (!TOOL_NAME.test(name)) throw new Error(`@AgentTool() on ${source}: name "${name}" must match ${TOOL_NAME}`);
-    const method = instance[methodName] as (args: unknown, context: unknown) => unknown;
+
+    const schema = await this.schemas.resolve({
+      source,
+      options,
+      argsIndex: this.argsIndexOf(prototype, methodName),
+      params: (Reflect.getMetadata(TOOL_PARAMS_METADATA, prototype.constructor, methodName) ?? []) as ToolParamDeclaration[],
+      paramTypes: (Reflect.getMetadata('design:paramtypes', prototype, methodName) ?? []) as unknown[],
+    });
+    const parameters = toLooseJsonSchema(schema.jsonSchema);
+    const strictParameters = this.strictFormOf(schema.jsonSchema, source, options.strict ?? this.strictTools);
+    const call = wrapper.isDependencyTreeStatic() ? this.staticHandler(wrapper, methodName) : this.scopedHandler(wrapper, methodName);
+
     this.registry.register({
       name,
       description: options.description,
-      parameters: options.parameters ?? EMPTY_OBJECT_SCHEMA,
+      parameters,
+      ...(strictParameters ? { strictParameters } : {}),
+      schema,
       agents: options.agents,
       timeoutMs: options.timeoutMs,
       source,
-      invoke: async (args, context) => method.call(instance, args, context),
+      invoke: (args, context, toolCallId) => call(context.request, undefined, { tool: name, toolCallId, args, context }),
     });
+  }
+
+  private strictFormOf(jsonSchema: Record<string, unknown>, source: string, wanted: boolean) {
+    if (!wanted) return undefined;
+    const strict = toStrictJsonSchema(jsonSchema);
+    if (strict.strict) return strict.schema;
+    this.logger.warn(`Tool ${source} is offered without strict mode: ${strict.reason}`);
+    return undefined;
+  }
+
+  /**
+   * Where `@ToolArgs()` sits, reading the metadata `ExternalContextCreator` reads. A method
+   * with no parameter decorators at all gets the plain `(args, context)` signature, its
+   * schema coming from `parameters` alone.
+   */
+  private argsIndexOf(prototype: object, methodName: string): number | undefined {
+    const stored = Reflect.getMetadata(ROUTE_ARGS_METADATA, prototype.constructor, methodName) as Record<string, { index: number }> | undefined;
+    if (!stored || !Object.keys(stored).length) {
+      const plain = { [`${ToolParamtype.ARGS}:0`]: { index: 0, pipes: [] }, [`${ToolParamtype.CONTEXT}:1`]: { index: 1, pipes: [] } };
+      Reflect.defineMetadata(ROUTE_ARGS_METADATA, plain, prototype.constructor, methodName);
+      return undefined;
+    }
+    return Object.entries(stored).find(([key]) => Number(key.split(':')[0]) === ToolParamtype.ARGS)?.[1].index;
+  }
+
+  private create(instance: object, methodName: string, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): Handler {
+    const method = (instance as Record<string, Method>)[methodName]!;
+    return this.contextCreator.create(instance, method, methodName, ROUTE_ARGS_METADATA, toolParamsFactory, contextId, inquirerId, undefined, AG_UI_TOOL_CONTEXT) as Handler;
+  }
+
+  private staticHandler(wrapper: InstanceWrapper, methodName: string): Handler {
+    return this.create(wrapper.instance as object, methodName);
+  }
+
+  /** A request-scoped tool provider: resolved once per request (so per run), then called through the same pipeline. */
+  private scopedHandler(wrapper: InstanceWrapper, methodName: string): Handler {
+    return async (request, response, invocation: ToolInvocation) => {
+      const contextId = ContextIdFactory.getByRequest(request);
+      this.moduleRef.registerRequestByContextId(request, contextId);
+      const instance = await this.moduleRef.resolve<object>(wrapper.token, contextId, { strict: false });
+      return this.create(instance, methodName, contextId, wrapper.id)(request, response, invocation);
+    };
   }
 }

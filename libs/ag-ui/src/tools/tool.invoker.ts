@@ -4,6 +4,7 @@ import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
+import { removeOmittedNulls } from './schema/strict-json-schema.js';
 import type { RegisteredTool } from './tool.registry.js';
 
 const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
@@ -24,15 +25,19 @@ function serialize(value: unknown): string {
 
 /**
  * The message a tool failure may show the model. Errors written for callers (Nest's
- * HttpException family, AgUiError) pass through; anything else may carry internals, so the
- * model gets a generic line and the log gets the stack.
+ * HttpException family, AgUiError) pass through, with a ValidationPipe's list of problems;
+ * anything else may carry internals, so the model gets a generic line and the log the stack.
  */
 function safeMessage(error: unknown): string | undefined {
-  if (error instanceof HttpException || error instanceof AgUiError) return error.message;
-  return undefined;
+  if (error instanceof AgUiError) return error.message;
+  if (!(error instanceof HttpException)) return undefined;
+  const response = error.getResponse();
+  const detail = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : undefined;
+  if (Array.isArray(detail)) return detail.join('; ');
+  return typeof detail === 'string' ? detail : error.message;
 }
 
-/** Runs one tool call: arguments parsed, a time limit applied, every outcome turned into a tool result. */
+/** Runs one tool call: arguments parsed and checked, a time limit applied, every outcome turned into a tool result. */
 @Injectable()
 export class ToolInvoker {
   private readonly logger = new Logger('AgUiTools');
@@ -43,11 +48,16 @@ export class ToolInvoker {
   }
 
   async invoke(tool: RegisteredTool, call: ToolCall, context: AgentRunContext): Promise<ToolOutcome> {
-    let args: unknown;
+    let parsed: unknown;
     try {
-      args = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
+      parsed = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
     } catch {
       return { content: '', error: `The arguments are not valid JSON: ${call.function.arguments.slice(0, 200)}` };
+    }
+    // A strict schema makes the model send null for an optional argument it leaves out.
+    const checked = await tool.schema.check(removeOmittedNulls(parsed, tool.parameters));
+    if (!checked.ok) {
+      return { content: '', error: `Invalid arguments for ${tool.name}: ${checked.problems.join('; ')}. Correct them and call ${tool.name} again.` };
     }
 
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
@@ -56,7 +66,7 @@ export class ToolInvoker {
     const signal = AbortSignal.any([context.signal, timeout.signal]);
     const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     try {
-      const result = await Promise.race([tool.invoke(args, { ...context, signal }), timedOut]);
+      const result = await Promise.race([tool.invoke(checked.value, { ...context, signal }, call.id), timedOut]);
       return { content: serialize(result) };
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason;

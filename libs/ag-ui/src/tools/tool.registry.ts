@@ -1,17 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
 import type { ModelToolDefinition } from '../models/chat-model.interface.js';
+import type { JsonSchema } from './schema/json-schema.types.js';
+import type { ToolSchema } from './schema/tool-schema.interface.js';
 
 /** A discovered tool, ready to offer to a model and to call. */
 export interface RegisteredTool {
   readonly name: string;
   readonly description: string;
-  readonly parameters: Record<string, unknown>;
+  /** The arguments' schema as its source describes it (the non-strict form). */
+  readonly parameters: JsonSchema;
+  /** The strict form, when the schema has one and strict tools are on. */
+  readonly strictParameters?: JsonSchema;
+  readonly schema: ToolSchema;
   readonly agents?: readonly string[];
   readonly timeoutMs?: number;
   /** `Class.method`, for messages that must point at the code. */
   readonly source: string;
-  invoke(args: unknown, context: AgentRunContext): Promise<unknown>;
+  /** Calls the method through Nest's pipeline with arguments that passed `schema.check`. */
+  invoke(args: unknown, context: AgentRunContext, toolCallId: string): Promise<unknown>;
 }
 
 /** The backend tools, filled once at bootstrap by the explorer. */
@@ -36,6 +43,8 @@ export class ToolRegistry {
   }
 
   static toModelTool(tool: RegisteredTool): ModelToolDefinition {
-    return { name: tool.name, description: tool.description, parameters: tool.parameters };
+    return tool.strictParameters
+      ? { name: tool.name, description: tool.description, parameters: tool.strictParameters, strict: true }
+      : { name: tool.name, description: tool.description, parameters: tool.parameters };
   }
 }

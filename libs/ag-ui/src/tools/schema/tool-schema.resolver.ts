@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { AgentToolOptions } from '../agent-tool.decorator.js';
+import type { ToolParamDeclaration } from '../tool-param.decorator.js';
+import { classValidatorToolSchema } from './class-validator.schema-source.js';
+import { isJsonSchemaObject, type JsonSchema } from './json-schema.types.js';
+import { JsonSchemaValidator } from './json-schema.validator.js';
+import { isStandardSchema, standardToolSchema } from './standard.schema-source.js';
+import { toolParamsSchema } from './tool-params.schema-source.js';
+import type { ToolSchema } from './tool-schema.interface.js';
+
+/** What the explorer knows of one tool method, from its decorators and TypeScript's metadata. */
+export interface ToolMethodShape {
+  source: string;
+  options: AgentToolOptions;
+  /** The `@ToolArgs()` parameter's position, if it has one. */
+  argsIndex?: number;
+  params: ToolParamDeclaration[];
+  paramTypes: unknown[];
+}
+
+const EMPTY_ARGUMENTS: JsonSchema = { type: 'object', properties: {}, additionalProperties: false };
+
+// What TypeScript's metadata holds for types that are not DTOs: interfaces, aliases and built-ins.
+const NOT_DTOS = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Date, Promise, Map, Set, Symbol, BigInt]);
+
+function isClass(value: unknown): value is new (...args: any[]) => object {
+  return typeof value === 'function' && value.prototype !== undefined && !NOT_DTOS.has(value);
+}
+
+/**
+ * Picks a tool's one schema source: `parameters` (Standard Schema, DTO class or raw JSON
+ * Schema), else a DTO-typed `@ToolArgs()`, else `@ToolParam()`s, else no arguments.
+ * Two sources on one method are a bootstrap error rather than a guess.
+ */
+@Injectable()
+export class ToolSchemaResolver {
+  constructor(private readonly validator: JsonSchemaValidator) {}
+
+  async resolve(shape: ToolMethodShape): Promise<ToolSchema> {
+    const { source, options, argsIndex, params, paramTypes } = shape;
+    const argsType = argsIndex === undefined ? undefined : paramTypes[argsIndex];
+    if (params.length && argsIndex !== undefined) throw new Error(`${source} uses both @ToolArgs() and @ToolParam(): pick one`);
+    if (params.length && options.parameters) throw new Error(`${source} has @ToolParam() and @AgentTool({ parameters }): pick one`);
+
+    const { parameters } = options;
+    if (parameters !== undefined) {
+      if (isClass(argsType) && argsType !== parameters) {
+        throw new Error(`${source} has two schemas: @AgentTool({ parameters }) and the @ToolArgs() type ${argsType.name}: pick one`);
+      }
+      if (isStandardSchema(parameters)) return standardToolSchema(parameters, source);
+      if (isClass(parameters)) return classValidatorToolSchema(parameters, source);
+      if (isJsonSchemaObject(parameters)) return this.jsonToolSchema(parameters, source);
+      throw new Error(`@AgentTool() on ${source}: parameters must be a Standard Schema, a DTO class or a JSON Schema object`);
+    }
+    if (isClass(argsType)) return classValidatorToolSchema(argsType, source);
+    if (argsIndex !== undefined) {
+      throw new Error(`@ToolArgs() on ${source} needs a DTO class as its type, or @AgentTool({ parameters }): an interface or type alias leaves no schema at run time`);
+    }
+    if (params.length) return toolParamsSchema(params, paramTypes, source, this.validator);
+    return { source: 'none', jsonSchema: EMPTY_ARGUMENTS, check: async (args) => ({ ok: true, value: args }) };
+  }
+
+  private jsonToolSchema(schema: JsonSchema, source: string): ToolSchema {
+    try {
+      const check = this.validator.compile(schema);
+      return { source: 'json-schema', jsonSchema: schema, check: async (args) => check(args) };
+    } catch (error) {
+      throw new Error(`@AgentTool() on ${source}: parameters is not a valid JSON Schema: ${(error as Error).message}`);
+    }
+  }
+}
