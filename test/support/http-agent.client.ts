@@ -20,6 +20,7 @@ export interface RunOptions {
   tools?: RunAgentInput['tools'];
   context?: RunAgentInput['context'];
   forwardedProps?: unknown;
+  state?: unknown;
   /** Reuse an agent (and its message history) across runs. */
   agent?: HttpAgent;
 }
@@ -32,6 +33,7 @@ export async function runWithHttpAgent(options: RunOptions): Promise<AgentRun> {
   const runId = options.runId ?? `run-${randomUUID()}`;
   const agent = options.agent ?? new HttpAgent({ url: options.url!, threadId, headers: options.headers ?? {} });
   if (options.messages) agent.setMessages([...agent.messages, ...options.messages]);
+  if (options.state !== undefined) agent.setState(options.state as Record<string, unknown>);
   const events: BaseEvent[] = [];
   await agent.runAgent(
     { runId, tools: options.tools ?? [], context: options.context ?? [], forwardedProps: options.forwardedProps },

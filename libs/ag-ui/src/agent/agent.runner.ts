@@ -168,7 +168,7 @@ export class AgentRunner {
     for await (const { call, outcome } of channel) {
       const content = outcome.error ? `Error: ${outcome.error}` : outcome.content;
       const messageId = randomUUID();
-      history.push({ id: messageId, role: 'tool', toolCallId: call.id, content, ...(outcome.error ? { error: outcome.error } : {}) });
+      history.push({ id: messageId, role: 'tool', toolCallId: call.id, content });
       yield { type: EventType.TOOL_CALL_RESULT, messageId, toolCallId: call.id, content, role: 'tool' } as BaseEvent;
     }
     if (failure !== undefined) throw failure;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { ContextIdFactory, DiscoveryService, type ContextId, ExternalContextCreator, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { AG_UI_MODULE_OPTIONS, AG_UI_TOOL_CONTEXT, AGENT_TOOL_METADATA, TOOL_PARAMS_METADATA, ToolParamtype } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
@@ -46,6 +46,8 @@ const toolParamsFactory = {
 export class ToolExplorer implements OnModuleInit {
   private readonly logger = new Logger('AgUiTools');
   private readonly strictTools: boolean;
+  /** One DI context per request, so the calls of one run share their request-scoped instances. */
+  private readonly contextIds = new WeakMap<object, ContextId>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -134,7 +136,7 @@ export class ToolExplorer implements OnModuleInit {
     return Object.entries(stored).find(([key]) => Number(key.split(':')[0]) === ToolParamtype.ARGS)?.[1].index;
   }
 
-  private create(instance: object, methodName: string, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): Handler {
+  private create(instance: object, methodName: string, contextId?: ContextId, inquirerId?: string): Handler {
     const method = (instance as Record<string, Method>)[methodName]!;
     return this.contextCreator.create(instance, method, methodName, ROUTE_ARGS_METADATA, toolParamsFactory, contextId, inquirerId, undefined, AG_UI_TOOL_CONTEXT) as Handler;
   }
@@ -146,8 +148,12 @@ export class ToolExplorer implements OnModuleInit {
   /** A request-scoped tool provider: resolved once per request (so per run), then called through the same pipeline. */
   private scopedHandler(wrapper: InstanceWrapper, methodName: string): Handler {
     return async (request, response, invocation: ToolInvocation) => {
-      const contextId = ContextIdFactory.getByRequest(request);
-      this.moduleRef.registerRequestByContextId(request, contextId);
+      let contextId = this.contextIds.get(request);
+      if (!contextId) {
+        contextId = ContextIdFactory.getByRequest(request);
+        this.contextIds.set(request, contextId);
+        this.moduleRef.registerRequestByContextId(request, contextId);
+      }
       const instance = await this.moduleRef.resolve<object>(wrapper.token, contextId, { strict: false });
       return this.create(instance, methodName, contextId, wrapper.id)(request, response, invocation);
     };

@@ -52,8 +52,12 @@ export function dtoToolkit(): Promise<DtoToolkit> {
   return toolkit;
 }
 
-/** Applies `@ToolProperty()` descriptions to the schema of `type`, and to the schemas of its nested DTOs. */
+/**
+ * Applies `@ToolProperty()` descriptions to the schema of `type` and of its nested DTOs, and
+ * closes each object: validation runs with `forbidNonWhitelisted`, so the schema must say so too.
+ */
 function describeProperties(schema: JsonSchema, type: Function, kit: DtoToolkit): void {
+  schema.additionalProperties ??= false;
   const properties = isJsonSchemaObject(schema.properties) ? schema.properties : {};
   const declared = toolPropertiesOf(type);
   for (const [name, property] of Object.entries(properties)) {

@@ -30,7 +30,7 @@ function isClass(value: unknown): value is new (...args: any[]) => object {
 /**
  * Picks a tool's one schema source: `parameters` (Standard Schema, DTO class or raw JSON
  * Schema), else a DTO-typed `@ToolArgs()`, else `@ToolParam()`s, else no arguments.
- * Two sources on one method are a bootstrap error rather than a guess.
+ * `@ToolParam()` beside another source is a bootstrap error rather than a guess.
  */
 @Injectable()
 export class ToolSchemaResolver {
@@ -43,10 +43,8 @@ export class ToolSchemaResolver {
     if (params.length && options.parameters) throw new Error(`${source} has @ToolParam() and @AgentTool({ parameters }): pick one`);
 
     const { parameters } = options;
+    // Given, `parameters` is the schema: TypeScript's metadata for a type like `z.output<…>` can name a runtime function that is no DTO.
     if (parameters !== undefined) {
-      if (isClass(argsType) && argsType !== parameters) {
-        throw new Error(`${source} has two schemas: @AgentTool({ parameters }) and the @ToolArgs() type ${argsType.name}: pick one`);
-      }
       if (isStandardSchema(parameters)) return standardToolSchema(parameters, source);
       if (isClass(parameters)) return classValidatorToolSchema(parameters, source);
       if (isJsonSchemaObject(parameters)) return this.jsonToolSchema(parameters, source);

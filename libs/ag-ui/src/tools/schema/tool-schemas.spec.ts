@@ -1,0 +1,149 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import OpenAI from 'openai';
+import { AgUiModule, OfflineChatModel, OpenAIChatModel } from 'nestjs-ag-ui';
+import { SchemaTools } from '../../../../../test/fixtures/schema.tools.js';
+import { strictToolProblem } from '../../../../../test/support/openai-strict-rules.js';
+import { ToolRegistry, type RegisteredTool } from '../tool.registry.js';
+
+/**
+ * The four schema sources, through the real explorer: the exact JSON each gives the model
+ * (both forms), and the same source's check of the model's arguments.
+ */
+describe('tool schemas from each source', () => {
+  let moduleRef: TestingModule;
+  let registry: ToolRegistry;
+  const tool = (name: string): RegisteredTool => registry.get(name)!;
+
+  beforeAll(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [AgUiModule.forRoot({ agents: [{ id: 'assistant' }], chatModel: new OfflineChatModel() })],
+      providers: [SchemaTools],
+    }).compile();
+    await moduleRef.init();
+    registry = moduleRef.get(ToolRegistry);
+  });
+  afterAll(() => moduleRef.close());
+
+  it.each([
+    ['openTicket', 'class-validator'],
+    ['add', 'tool-params'],
+    ['searchOrders', 'standard-schema'],
+    ['refund', 'standard-schema'],
+    ['tagConversation', 'json-schema'],
+  ])('%s: schema from %s, loose and strict forms', (name, source) => {
+    const { schema, parameters, strictParameters } = tool(name);
+    expect(schema.source).toBe(source);
+    expect({ parameters, strictParameters }).toMatchSnapshot();
+  });
+
+  it('sends every strict form through the openai SDK as a strict function tool the API rules accept', async () => {
+    let sent: any;
+    const client = new OpenAI({
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:9/v1',
+      maxRetries: 0,
+      fetch: async (_url, init) => {
+        sent = JSON.parse(String(init?.body));
+        const done = { id: 'c', object: 'chat.completion.chunk', created: 0, model: 'gpt-test', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+        return new Response(`data: ${JSON.stringify(done)}\n\ndata: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+      },
+    });
+    const tools = ['openTicket', 'add', 'searchOrders', 'refund', 'tagConversation'].map((name) => ToolRegistry.toModelTool(tool(name)));
+    const model = new OpenAIChatModel(client);
+    for await (const _chunk of model.stream({ model: 'gpt-test', messages: [], tools, signal: new AbortController().signal })) void _chunk;
+
+    expect(sent.tools).toEqual(tools.map((definition) => ({ type: 'function', function: { ...definition, strict: true } })));
+    expect(strictToolProblem(sent.tools)).toBeUndefined();
+  });
+
+  describe('class-validator DTO', () => {
+    const valid = { subject: 'Broken lid', priority: 'high', items: [{ sku: 'SKU-1', quantity: 2 }], urgent: false };
+
+    it('gives the tool a DTO instance, nested DTOs included', async () => {
+      const checked = await tool('openTicket').schema.check(valid);
+      expect(checked.ok).toBe(true);
+      const value = (checked as { value: any }).value;
+      expect(value.constructor.name).toBe('OpenTicketDto');
+      expect(value.items[0].constructor.name).toBe('LineItemDto');
+      expect(value.itemCount()).toBe(2);
+    });
+
+    it('names every problem, nested ones by path, and unknown properties', async () => {
+      const checked = await tool('openTicket').schema.check({
+        subject: 'ab',
+        priority: 'urgent',
+        orderId: 'ORD-1',
+        items: [{ sku: 'SKU-1', quantity: 0 }],
+        urgent: 'yes',
+        colour: 'red',
+      });
+      expect(checked).toEqual({
+        ok: false,
+        problems: [
+          'colour: property colour should not exist',
+          'subject: subject must be longer than or equal to 3 characters',
+          'priority: priority must be one of the following values: low, normal, high',
+          'orderId: orderId must match /^ORD-\\d{4}$/ regular expression',
+          'items.0.quantity: quantity must not be less than 1',
+          'urgent: urgent must be a boolean value',
+        ],
+      });
+    });
+
+    it('refuses arguments that are not an object', async () => {
+      expect(await tool('openTicket').schema.check([1])).toEqual({ ok: false, problems: ['the arguments must be a JSON object'] });
+    });
+  });
+
+  describe('@ToolParam()', () => {
+    it('accepts typed values and leaves out an optional one', async () => {
+      expect(await tool('add').schema.check({ a: 1, b: 2 })).toEqual({ ok: true, value: { a: 1, b: 2 } });
+    });
+
+    it('checks types from the parameter metadata and required names', async () => {
+      expect(await tool('add').schema.check({ a: '1', round: 'no', c: 3 })).toEqual({
+        ok: false,
+        problems: ['b: is required', 'c: is not an allowed property', 'a: must be number', 'round: must be boolean'],
+      });
+    });
+  });
+
+  describe('Standard Schema', () => {
+    it('zod: returns the schema output, defaults applied', async () => {
+      expect(await tool('searchOrders').schema.check({ query: 'lid' })).toEqual({ ok: true, value: { query: 'lid', limit: 5 } });
+    });
+
+    it('zod: reports its own messages by path', async () => {
+      const checked = await tool('searchOrders').schema.check({ query: 'l', status: 'lost', limit: 50 });
+      expect(checked.ok).toBe(false);
+      expect((checked as { problems: string[] }).problems).toEqual([
+        expect.stringMatching(/^query: Too small/),
+        expect.stringMatching(/^status: Invalid option/),
+        expect.stringMatching(/^limit: Too big/),
+      ]);
+    });
+
+    it('valibot (through toStandardJsonSchema): validates with valibot', async () => {
+      expect(await tool('refund').schema.check({ orderId: 'ORD-1001', amount: 5 })).toEqual({ ok: true, value: { orderId: 'ORD-1001', amount: 5 } });
+      const checked = await tool('refund').schema.check({ orderId: 'X', amount: 0 });
+      expect((checked as { problems: string[] }).problems).toEqual([expect.stringMatching(/^orderId: Invalid format/), expect.stringMatching(/^amount: Invalid value/)]);
+    });
+  });
+
+  describe('raw JSON Schema', () => {
+    it('validates with ajv: enums, formats and $refs into definitions', async () => {
+      expect(await tool('tagConversation').schema.check({ label: 'bug', contact: { email: 'a@example.com' } })).toEqual({
+        ok: true,
+        value: { label: 'bug', contact: { email: 'a@example.com' } },
+      });
+      expect(await tool('tagConversation').schema.check({ label: 'rant', note: 'x'.repeat(141), contact: { email: 'nope' } })).toEqual({
+        ok: false,
+        problems: [
+          'label: must be one of "bug", "question", "praise"',
+          'note: must NOT have more than 140 characters',
+          'contact.email: must match format "email"',
+        ],
+      });
+    });
+  });
+});
