@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, ValidationPipe } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { EventType } from '@ag-ui/core';
 import * as v from 'valibot';
-import { AgUiModule, AgentTool, OfflineChatModel, ToolArgs, ToolParam } from 'nestjs-ag-ui';
+import { AgUiModule, AgentTool, OfflineChatModel, ToolArgs, ToolContext, ToolParam } from 'nestjs-ag-ui';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -235,5 +235,52 @@ describe('tool schema mistakes fail the bootstrap, naming the method', () => {
       }
     }
     await expect(boot(Broken)).rejects.toThrow('@AgentTool() on Broken.find: parameters is not a valid JSON Schema');
+  });
+});
+
+/** A global guard of the app's: counts what it guards, by context type. */
+class CountingGuard implements CanActivate {
+  readonly seen: string[] = [];
+  canActivate(context: ExecutionContext): boolean {
+    this.seen.push(context.getType());
+    return true;
+  }
+}
+
+@Injectable()
+class SignalTools {
+  @AgentTool({ description: 'Reports whether its signal is live' })
+  probe(@ToolParam('label') label: string, @ToolContext('signal') signal: AbortSignal) {
+    return `${label}: ${signal.aborted ? 'aborted' : 'live'}`;
+  }
+}
+
+describe.each([
+  ['the app globals stay on HTTP by default', false, ['http']],
+  ['inheritAppConfig: true runs them on tool calls too', true, ['http', 'ag-ui-tool']],
+])('%s', (_title, inheritAppConfig, expectedTypes) => {
+  let t: TestApp;
+  const guard = new CountingGuard();
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      providers: [SignalTools],
+      options: { inheritAppConfig },
+      // The usual production setup: a global ValidationPipe that transforms, and a global guard.
+      configure: (app) => {
+        app.useGlobalPipes(new ValidationPipe({ transform: true, whitelist: true }));
+        app.useGlobalGuards(guard);
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('the global guard sees what it should, and the tool runs', async () => {
+    t.fake.enqueue({ kind: 'tool-calls', calls: [{ id: 'p', name: 'probe', args: '{"label":"x"}' }] }, { kind: 'text', text: 'ok' });
+    const run = await runWithHttpAgent({ url: t.agentUrl, messages: [userMessage('go')] });
+    await expectValidRun(run.events, run.input);
+    expect(guard.seen).toEqual(expectedTypes);
+    // The global ValidationPipe leaves the validated string and the injected AbortSignal alone.
+    expect(ofType(run.events, EventType.TOOL_CALL_RESULT)[0]!.content).toBe('x: live');
   });
 });

@@ -61,4 +61,10 @@ export interface AgUiModuleOptions {
    * schema (default true). Turn off for OpenAI-compatible servers that reject `strict`.
    */
   strictTools?: boolean;
+  /**
+   * Run the app's global guards, interceptors, pipes and filters on every tool call too
+   * (default false: only those declared on the tool's class and method). Tool calls have the
+   * context type `ag-ui-tool`; global enhancers that touch the HTTP response must skip it.
+   */
+  inheritAppConfig?: boolean;
 }

@@ -9,6 +9,7 @@ import type { AgentRunContext } from '../agent/agent-run-context.js';
 import type { AgentToolOptions } from './agent-tool.decorator.js';
 import { toLooseJsonSchema, toStrictJsonSchema } from './schema/strict-json-schema.js';
 import { ToolSchemaResolver } from './schema/tool-schema.resolver.js';
+import { createToolContextCreator } from './tool-context-creator.factory.js';
 import type { ToolHandlerArgs, ToolInvocation } from './tool-invocation.js';
 import type { ToolParamDeclaration } from './tool-param.decorator.js';
 import { ToolRegistry } from './tool.registry.js';
@@ -46,6 +47,7 @@ const toolParamsFactory = {
 export class ToolExplorer implements OnModuleInit {
   private readonly logger = new Logger('AgUiTools');
   private readonly strictTools: boolean;
+  private readonly contextCreator: ExternalContextCreator;
   /** One DI context per request, so the calls of one run share their request-scoped instances. */
   private readonly contextIds = new WeakMap<object, ContextId>();
 
@@ -55,11 +57,12 @@ export class ToolExplorer implements OnModuleInit {
     private readonly reflector: Reflector,
     private readonly registry: ToolRegistry,
     private readonly schemas: ToolSchemaResolver,
-    private readonly contextCreator: ExternalContextCreator,
+    appContextCreator: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
     @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
   ) {
     this.strictTools = options.strictTools ?? true;
+    this.contextCreator = createToolContextCreator(appContextCreator, options.inheritAppConfig ?? false);
   }
 
   async onModuleInit(): Promise<void> {
