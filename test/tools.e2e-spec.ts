@@ -44,7 +44,7 @@ describe('@AgentTool() methods in a guarded app', () => {
     expect(t.fake.rejected).toEqual([]);
     const tools = t.fake.requests[0]!.body.tools;
     expect(tools.map((tool: any) => [tool.function.name, tool.function.strict])).toEqual(
-      ['openTicket', 'add', 'searchOrders', 'refund', 'tagConversation', 'whoAmI', 'deleteCustomer', 'shout', 'rendezvous', 'hang', 'whichInstance'].map((name) => [name, true]),
+      ['openTicket', 'add', 'searchOrders', 'refund', 'tagConversation', 'whoAmI', 'deleteCustomer', 'shout', 'reserve', 'rendezvous', 'hang', 'whichInstance'].map((name) => [name, true]),
     );
   });
 
@@ -99,6 +99,7 @@ describe('@AgentTool() methods in a guarded app', () => {
     expect(JSON.parse(results.get('w')!)).toEqual({
       fromContext: 'bob',
       fromDecorator: 'bob',
+      fromReq: 'bob',
       threadId: input.threadId,
       runId: input.runId,
       agentId: 'assistant',
@@ -121,6 +122,11 @@ describe('@AgentTool() methods in a guarded app', () => {
   it('applies interceptors and parameter pipes on a tool', async () => {
     const { results } = await run([{ id: 's', name: 'shout', args: '{"text":"hello"}' }]);
     expect(JSON.parse(results.get('s')!)).toEqual({ audited: 'ag-ui-tool', result: 'HELLO!' });
+  });
+
+  it('applies exception filters on a tool: what the filter returns is the result', async () => {
+    const { results } = await run([{ id: 'x', name: 'reserve', args: '{"sku":"SKU-3"}' }]);
+    expect(results.get('x')).toBe('Sorry, SKU-3 is out of stock (handled in ag-ui-tool)');
   });
 
   it('runs the parallel calls of one turn at the same time', async () => {
@@ -172,6 +178,17 @@ describe('tool schema mistakes fail the bootstrap, naming the method', () => {
     }).compile();
     return moduleRef.init().finally(() => moduleRef.close());
   };
+
+  it('a name the model API would refuse', async () => {
+    @Injectable()
+    class Spaced {
+      @AgentTool({ name: 'look up', description: 'x' })
+      find() {
+        return 1;
+      }
+    }
+    await expect(boot(Spaced)).rejects.toThrow('@AgentTool() on Spaced.find: name "look up" must match');
+  });
 
   it('@ToolArgs() typed with an interface, and no parameters', async () => {
     interface Args { id: string }

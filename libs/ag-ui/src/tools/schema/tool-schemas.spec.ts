@@ -1,6 +1,7 @@
+import { Injectable, Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import OpenAI from 'openai';
-import { AgUiModule, OfflineChatModel, OpenAIChatModel } from 'nestjs-ag-ui';
+import { AgUiModule, AgentTool, OfflineChatModel, OpenAIChatModel } from 'nestjs-ag-ui';
 import { SchemaTools } from '../../../../../test/fixtures/schema.tools.js';
 import { strictToolProblem } from '../../../../../test/support/openai-strict-rules.js';
 import { ToolRegistry, type RegisteredTool } from '../tool.registry.js';
@@ -145,5 +146,52 @@ describe('tool schemas from each source', () => {
         ],
       });
     });
+  });
+});
+
+@Injectable()
+class LooseTools {
+  @AgentTool({ description: 'Free-form labels', parameters: { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } } } } })
+  label(args: unknown) {
+    return args;
+  }
+
+  @AgentTool({ description: 'Opted out', strict: false, parameters: { type: 'object', properties: { id: { type: 'string' } } } })
+  optedOut(args: unknown) {
+    return args;
+  }
+}
+
+describe('tools without a strict form', () => {
+  const boot = async (strictTools?: boolean) => {
+    const warnings: string[] = [];
+    const moduleRef = await Test.createTestingModule({
+      imports: [AgUiModule.forRoot({ agents: [{ id: 'a' }], chatModel: new OfflineChatModel(), strictTools })],
+      providers: [LooseTools],
+    }).compile();
+    moduleRef.useLogger({ log() {}, error() {}, warn: (message: string) => void warnings.push(message) });
+    await moduleRef.init();
+    const registry = moduleRef.get(ToolRegistry);
+    await moduleRef.close();
+    Logger.overrideLogger(false);
+    return { registry, warnings };
+  };
+
+  it('offers a free-form map without strict, with a bootstrap warning naming the path; a tool can opt out', async () => {
+    const { registry, warnings } = await boot();
+    expect(ToolRegistry.toModelTool(registry.get('label')!)).toEqual({
+      name: 'label',
+      description: 'Free-form labels',
+      parameters: { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } } } },
+    });
+    expect(warnings).toEqual([expect.stringMatching(/^Tool LooseTools\.label is offered without strict mode: properties\.labels/)]);
+    expect(ToolRegistry.toModelTool(registry.get('optedOut')!).strict).toBeUndefined();
+  });
+
+  it('strictTools: false offers every tool without strict', async () => {
+    const { registry, warnings } = await boot(false);
+    expect(registry.get('optedOut')!.strictParameters).toBeUndefined();
+    expect(registry.get('label')!.strictParameters).toBeUndefined();
+    expect(warnings).toEqual([]);
   });
 });
