@@ -1,7 +1,7 @@
 import type { ValidationError } from 'class-validator';
 import { toolPropertiesOf } from '../tool-property.decorator.js';
 import { formatProblem } from './argument-problem.js';
-import { inlineRefs } from './json-schema.refs.js';
+import { inlineRefs, RecursiveSchemaError } from './json-schema.refs.js';
 import { isJsonSchemaObject, type JsonSchema } from './json-schema.types.js';
 import type { ToolSchema } from './tool-schema.interface.js';
 
@@ -37,14 +37,30 @@ async function loadToolkit(): Promise<DtoToolkit> {
     validate: validator.validate,
     hasValidation: (type) => validator.getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0,
     plainToInstance: transformer.plainToInstance,
-    // Nested DTOs come back as `$ref`s into the map of every known class, which the strict pass inlines.
-    toSchema: (type) => ({ ...converter.targetConstructorToSchema(type, options), definitions: converter.validationMetadatasToSchemas(options) }) as JsonSchema,
+    // Nested DTOs come back as `$ref`s into the map of every known class: keep the ones this DTO reaches.
+    toSchema: (type) => {
+      const root = converter.targetConstructorToSchema(type, options) as JsonSchema;
+      return { ...root, definitions: reachableDefinitions(root, converter.validationMetadatasToSchemas(options) as Record<string, JsonSchema>) };
+    },
     nestedTypeOf: (type, property) => storage.defaultMetadataStorage.findTypeMetadata(type, property)?.typeFunction() as Function | undefined,
   };
 }
 
 interface TypeStorage {
   findTypeMetadata(target: Function, property: string): { typeFunction(): unknown } | undefined;
+}
+
+function reachableDefinitions(root: JsonSchema, all: Record<string, JsonSchema>): Record<string, JsonSchema> {
+  const kept: Record<string, JsonSchema> = {};
+  const pending = [root];
+  while (pending.length) {
+    for (const [, name] of JSON.stringify(pending.pop()).matchAll(/"#\/definitions\/([^"]+)"/g)) {
+      if (name === undefined || name in kept || !all[name]) continue;
+      kept[name] = all[name];
+      pending.push(all[name]);
+    }
+  }
+  return kept;
 }
 
 export function dtoToolkit(): Promise<DtoToolkit> {
@@ -87,8 +103,16 @@ export async function classValidatorToolSchema(type: Dto, source: string): Promi
   if (!kit.hasValidation(type)) {
     throw new Error(`@ToolArgs() on ${source} is typed ${type.name}, which has no class-validator decorators: decorate its properties, or give @AgentTool({ parameters })`);
   }
-  const jsonSchema = inlineRefs(kit.toSchema(type));
-  describeProperties(jsonSchema, type, kit);
+  const converted = kit.toSchema(type);
+  let jsonSchema: JsonSchema;
+  try {
+    jsonSchema = inlineRefs(converted);
+    describeProperties(jsonSchema, type, kit);
+  } catch (error) {
+    // A DTO that contains itself keeps its `$ref`s; the strict pass then offers it without strict.
+    if (!(error instanceof RecursiveSchemaError)) throw error;
+    jsonSchema = converted;
+  }
   return {
     source: 'class-validator',
     jsonSchema,

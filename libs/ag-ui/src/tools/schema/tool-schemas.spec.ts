@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsArray, IsString, ValidateNested } from 'class-validator';
 import { Test, type TestingModule } from '@nestjs/testing';
 import OpenAI from 'openai';
-import { AgUiModule, AgentTool, OfflineChatModel, OpenAIChatModel } from 'nestjs-ag-ui';
+import { AgUiModule, AgentTool, OfflineChatModel, OpenAIChatModel, ToolArgs } from 'nestjs-ag-ui';
 import { SchemaTools } from '../../../../../test/fixtures/schema.tools.js';
 import { strictToolProblem } from '../../../../../test/support/openai-strict-rules.js';
 import { ToolRegistry, type RegisteredTool } from '../tool.registry.js';
@@ -149,8 +151,23 @@ describe('tool schemas from each source', () => {
   });
 });
 
+class CategoryDto {
+  @IsString()
+  name!: string;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => CategoryDto)
+  children!: CategoryDto[];
+}
+
 @Injectable()
 class LooseTools {
+  @AgentTool({ description: 'Save a category tree' })
+  saveTree(@ToolArgs() tree: CategoryDto) {
+    return tree;
+  }
+
   @AgentTool({ description: 'Free-form labels', parameters: { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } } } } })
   label(args: unknown) {
     return args;
@@ -184,8 +201,18 @@ describe('tools without a strict form', () => {
       description: 'Free-form labels',
       parameters: { type: 'object', properties: { labels: { type: 'object', additionalProperties: { type: 'string' } } } },
     });
-    expect(warnings).toEqual([expect.stringMatching(/^Tool LooseTools\.label is offered without strict mode: properties\.labels/)]);
+    expect(warnings).toContainEqual(expect.stringMatching(/^Tool LooseTools\.label is offered without strict mode: properties\.labels/));
     expect(ToolRegistry.toModelTool(registry.get('optedOut')!).strict).toBeUndefined();
+  });
+
+  it('keeps a recursive DTO as $refs into its own definitions only, offered without strict, and still validates it', async () => {
+    const { registry, warnings } = await boot();
+    const tree = registry.get('saveTree')!;
+    expect(tree.strictParameters).toBeUndefined();
+    expect(Object.keys(tree.parameters.definitions as object)).toEqual(['CategoryDto']);
+    expect(warnings).toContainEqual(expect.stringMatching(/^Tool LooseTools\.saveTree is offered without strict mode: .*recursive/));
+    const bad = await tree.schema.check({ name: 'root', children: [{ name: 1, children: [] }] });
+    expect(bad).toEqual({ ok: false, problems: ['children.0.name: name must be a string'] });
   });
 
   it('strictTools: false offers every tool without strict', async () => {
