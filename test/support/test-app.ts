@@ -1,4 +1,4 @@
-import { Logger, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AgUiModule, type AgUiModuleExtras, type AgUiModuleOptions } from 'nestjs-ag-ui';
@@ -24,6 +24,8 @@ export interface TestAppOptions extends ModuleMetadata {
   options?: Partial<AgUiModuleOptions>;
   extras?: AgUiModuleExtras;
   configure?: (app: NestExpressApplication) => void;
+  /** Builds the AgUiModule import from the default options, e.g. with forRootAsync; forRoot(options + extras) otherwise. */
+  agUiModule?: (options: AgUiModuleOptions) => DynamicModule;
   /** Nest's own JSON body parser; off means the module reads bodies itself. */
   bodyParser?: boolean;
   /** A fake model server started by the test, for configs that must know its URL up front. */
@@ -57,17 +59,14 @@ export async function startTestApp(setup: TestAppOptions = {}): Promise<TestApp>
 
 async function startAppAgainst(fake: FakeOpenAIServer, setup: TestAppOptions): Promise<TestApp> {
   const logger = new RecordingLogger();
+  const options: AgUiModuleOptions = {
+    agents: [{ id: 'assistant', description: 'Test agent', instructions: 'You are a test agent.', model: 'test-model' }],
+    openai: { apiKey: TEST_API_KEY, baseURL: fake.baseURL },
+    retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 50 },
+    ...setup.options,
+  };
   const moduleRef = await Test.createTestingModule({
-    imports: [
-      ...(setup.imports ?? []),
-      AgUiModule.forRoot({
-        agents: [{ id: 'assistant', description: 'Test agent', instructions: 'You are a test agent.', model: 'test-model' }],
-        openai: { apiKey: TEST_API_KEY, baseURL: fake.baseURL },
-        retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 50 },
-        ...setup.options,
-        ...setup.extras,
-      }),
-    ],
+    imports: [...(setup.imports ?? []), setup.agUiModule?.(options) ?? AgUiModule.forRoot({ ...options, ...setup.extras })],
     providers: setup.providers ?? [],
     controllers: setup.controllers ?? [],
   }).compile();

@@ -2,6 +2,7 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { AgUiModuleExtras, AgUiModuleOptions } from './ag-ui.options.js';
 import { AG_UI_MODULE_OPTIONS, DEFAULT_PATH } from './ag-ui.constants.js';
 import { createAgUiController } from './http/ag-ui.controller.js';
+import { AG_UI_GUARDS } from './http/guard.resolver.js';
 
 export const {
   ConfigurableModuleClass: AgUiConfigurableModule,
@@ -9,9 +10,10 @@ export const {
   ASYNC_OPTIONS_TYPE: AG_UI_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<AgUiModuleOptions>({ moduleName: 'AgUi', optionsInjectionToken: AG_UI_MODULE_OPTIONS })
   .setClassMethodName('forRoot')
-  // Path and guards shape the controller class itself, so they are fixed at definition time.
-  .setExtras<AgUiModuleExtras>({ path: DEFAULT_PATH, guards: [] }, (definition, extras) => ({
+  // Path, guards and decorators shape the controller class itself, so they are fixed at definition time.
+  .setExtras<AgUiModuleExtras>({ path: DEFAULT_PATH, guards: [], decorators: [], infoEndpoint: 'guarded' }, (definition, extras) => ({
     ...definition,
     controllers: [...(definition.controllers ?? []), createAgUiController(extras)],
+    providers: [...(definition.providers ?? []), { provide: AG_UI_GUARDS, useValue: extras.guards ?? [] }],
   }))
   .build();

@@ -6,6 +6,7 @@ import type { AgUiModuleOptions } from './ag-ui.options.js';
 import { AgentCatalog } from './agent/agent.catalog.js';
 import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
+import { GuardResolver } from './http/guard.resolver.js';
 import { AG_UI_HTTP_SETTINGS, resolveHttpSettings } from './http/http-settings.js';
 import { createChatModel } from './models/chat-model.factory.js';
 import { JsonSchemaValidator } from './tools/schema/json-schema.validator.js';
@@ -26,6 +27,7 @@ import { ToolRegistry } from './tools/tool.registry.js';
     AgentCatalog,
     AgentRunner,
     AgentInfoService,
+    GuardResolver,
     ToolRegistry,
     ToolExplorer,
     ToolInvoker,

@@ -29,8 +29,18 @@ export interface RetryOptions {
 export interface AgUiModuleExtras {
   /** Route prefix of the endpoints (default `agents`); the app's global prefix and versioning apply on top. */
   path?: string;
-  /** Guards on every AG-UI endpoint, e.g. `[JwtAuthGuard]`. They run before any body is read or stream opened. */
+  /**
+   * Guards on every AG-UI endpoint, e.g. `[JwtAuthGuard]`, run in order before any body is read
+   * or stream opened. A class the app provides elsewhere is that provider, with its own dependencies.
+   */
   guards?: Array<Type<CanActivate> | CanActivate>;
+  /** Decorators for the controller class, e.g. `[Public()]` for an app whose global guard honours it, or `[Throttle(...)]`. */
+  decorators?: ClassDecorator[];
+  /**
+   * `GET /{path}`, which lists agents and tools: `'guarded'` (default) behind the same guards as
+   * the runs, `'public'` without the `guards` above (global guards still apply), or `'off'`.
+   */
+  infoEndpoint?: 'guarded' | 'public' | 'off';
 }
 
 export interface AgUiModuleOptions {

@@ -8,6 +8,7 @@ import type { AgentRunContext } from '../agent/agent-run-context.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { negotiateEncoding } from '../protocol/media-type.js';
 import { parseRunInput } from '../protocol/run-input.parser.js';
+import { AgUiGuard, AG_UI_PUBLIC_HANDLER } from './ag-ui.guard.js';
 import { AgentInfoService, type AgentsInfo } from './agent-info.service.js';
 import { AG_UI_HTTP_SETTINGS, type AgUiHttpSettings } from './http-settings.js';
 import { readJsonBody } from './request-body.reader.js';
@@ -20,10 +21,8 @@ type AuthenticatedRequest = Request & { user?: unknown };
  * they are applied here with Nest's own decorators and behave like any controller's.
  */
 export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
-  const guards = extras.guards ?? [];
-
   @Controller(extras.path ?? DEFAULT_PATH)
-  @UseGuards(...guards)
+  @UseGuards(AgUiGuard)
   class AgUiController {
     private readonly logger = new Logger('AgUi');
 
@@ -34,7 +33,6 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
     ) {}
 
-    @Get()
     list(): AgentsInfo {
       return this.info.describe();
     }
@@ -86,5 +84,9 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
     }
   }
 
+  const list = Object.getOwnPropertyDescriptor(AgUiController.prototype, 'list')!;
+  if (extras.infoEndpoint !== 'off') Get()(AgUiController.prototype, 'list', list);
+  if (extras.infoEndpoint === 'public') Reflect.defineMetadata(AG_UI_PUBLIC_HANDLER, true, list.value);
+  for (const decorate of extras.decorators ?? []) decorate(AgUiController);
   return AgUiController;
 }
