@@ -108,15 +108,26 @@ describe('@AgentTool() methods in a guarded app', () => {
     });
   });
 
-  it('applies a per-tool guard under the context type ag-ui-tool: Forbidden goes back to the model, the tool never runs', async () => {
+  it('offers a guarded tool only to users its guard lets through, and refuses a forged call as a tool result', async () => {
+    const offered = () => t.fake.requests[0]!.body.tools.map((tool: any) => tool.function.name);
     const bob = await run([{ id: 'd', name: 'deleteCustomer', args: '{"customerId":"c-9"}' }], asBob);
-    expect(bob.results.get('d')).toBe('Error: Forbidden resource');
+    expect(offered()).not.toContain('deleteCustomer');
+    expect(bob.results.get('d')).toMatch(/^Error: There is no tool named "deleteCustomer"\./);
+    t.fake.reset();
+
     const alice = await run([{ id: 'd', name: 'deleteCustomer', args: '{"customerId":"c-9"}' }], asAlice);
+    expect(offered()).toContain('deleteCustomer');
     expect(alice.results.get('d')).toBe('deleted c-9');
     expect(RolesGuard.seen).toEqual([
-      { type: 'ag-ui-tool', tool: 'deleteCustomer', args: { customerId: 'c-9' } },
-      { type: 'ag-ui-tool', tool: 'deleteCustomer', args: { customerId: 'c-9' } },
+      { type: 'ag-ui-tool', phase: 'offer', tool: 'deleteCustomer', args: undefined },
+      { type: 'ag-ui-tool', phase: 'offer', tool: 'deleteCustomer', args: undefined },
+      { type: 'ag-ui-tool', phase: 'call', tool: 'deleteCustomer', args: { customerId: 'c-9' } },
     ]);
+  });
+
+  it('runs the guard again at call time: what it refuses there comes back as Forbidden, and the tool never runs', async () => {
+    const { results } = await run([{ id: 'd', name: 'deleteCustomer', args: '{"customerId":"c-protected"}' }], asAlice);
+    expect(results.get('d')).toBe('Error: Forbidden resource');
   });
 
   it('applies interceptors and parameter pipes on a tool', async () => {
@@ -274,7 +285,7 @@ class SignalTools {
 
 describe.each([
   ['the app globals stay on HTTP by default', false, ['http']],
-  ['inheritAppConfig: true runs them on tool calls too', true, ['http', 'ag-ui-tool']],
+  ['inheritAppConfig: true runs them on tool calls too (offer and call)', true, ['http', 'ag-ui-tool', 'ag-ui-tool']],
 ])('%s', (_title, inheritAppConfig, expectedTypes) => {
   let t: TestApp;
   const guard = new CountingGuard();

@@ -81,7 +81,7 @@ export class AgentRunner {
   }
 
   private async *loop(agent: ResolvedAgent, input: RunAgentInput, context: AgentRunContext): AsyncGenerator<BaseEvent> {
-    const tools = this.toolsFor(agent, input.tools);
+    const tools = await this.toolsFor(agent, input.tools, context);
     const history: Message[] = [...input.messages];
     const usage: TokenUsage[] = [];
 
@@ -126,8 +126,11 @@ export class AgentRunner {
     } as BaseEvent;
   }
 
-  private toolsFor(agent: ResolvedAgent, clientTools: readonly Tool[]): RunTools {
-    const backend = new Map(this.registry.forAgent(agent.id).map((tool) => [tool.name, tool]));
+  private async toolsFor(agent: ResolvedAgent, clientTools: readonly Tool[], context: AgentRunContext): Promise<RunTools> {
+    const candidates = this.registry.forAgent(agent.id);
+    // Tools the caller's guards refuse are not offered; a forged call to one finds no such tool.
+    const offered = await Promise.all(candidates.map((tool) => tool.offeredTo?.(context) ?? true));
+    const backend = new Map(candidates.filter((_, index) => offered[index]).map((tool) => [tool.name, tool]));
     const frontend = new Set<string>();
     const definitions: ModelToolDefinition[] = [...backend.values()].map(ToolRegistry.toModelTool);
     for (const tool of clientTools) {

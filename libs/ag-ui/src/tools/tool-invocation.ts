@@ -6,8 +6,13 @@ import type { AgentRunContext } from '../agent/agent-run-context.js';
 /** One tool call as guards, interceptors and pipes see it. */
 export interface ToolInvocation {
   readonly tool: string;
+  /**
+   * `'offer'` when guards decide whether the model may see the tool at all (no call yet: no
+   * arguments, no call id); `'call'` when the model called it.
+   */
+  readonly phase: 'offer' | 'call';
   readonly toolCallId: string;
-  /** The arguments after validation: a DTO instance, a Standard Schema's output or the checked object. */
+  /** The arguments after validation: a DTO instance, a Standard Schema's output or the checked object. Undefined when offering. */
   readonly args: unknown;
   readonly context: AgentRunContext;
 }

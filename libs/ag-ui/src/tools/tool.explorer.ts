@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { GUARDS_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ContextIdFactory, DiscoveryService, type ContextId, ExternalContextCreator, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
@@ -12,7 +12,7 @@ import { ToolSchemaResolver } from './schema/tool-schema.resolver.js';
 import { createToolContextCreator } from './tool-context-creator.factory.js';
 import type { ToolHandlerArgs, ToolInvocation } from './tool-invocation.js';
 import type { ToolParamDeclaration } from './tool-param.decorator.js';
-import { ToolRegistry } from './tool.registry.js';
+import { ToolRegistry, type RegisteredTool } from './tool.registry.js';
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -47,6 +47,7 @@ const toolParamsFactory = {
 export class ToolExplorer implements OnModuleInit {
   private readonly logger = new Logger('AgUiTools');
   private readonly strictTools: boolean;
+  private readonly inheritAppConfig: boolean;
   private readonly contextCreator: ExternalContextCreator;
   /** One DI context per request, so the calls of one run share their request-scoped instances. */
   private readonly contextIds = new WeakMap<object, ContextId>();
@@ -62,7 +63,8 @@ export class ToolExplorer implements OnModuleInit {
     @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
   ) {
     this.strictTools = options.strictTools ?? true;
-    this.contextCreator = createToolContextCreator(appContextCreator, options.inheritAppConfig ?? false);
+    this.inheritAppConfig = options.inheritAppConfig ?? false;
+    this.contextCreator = createToolContextCreator(appContextCreator, this.inheritAppConfig);
   }
 
   async onModuleInit(): Promise<void> {
@@ -112,8 +114,32 @@ export class ToolExplorer implements OnModuleInit {
       agents: options.agents,
       timeoutMs: options.timeoutMs,
       source,
-      invoke: (args, context, toolCallId) => call(context.request, undefined, { tool: name, toolCallId, args, context }),
+      invoke: (args, context, toolCallId) => call(context.request, undefined, { tool: name, toolCallId, args, context, phase: 'call' }),
+      offeredTo: this.offerCheck(wrapper, prototype, methodName, name),
     });
+  }
+
+  /**
+   * A tool behind guards is offered only to callers they let through: once per run, its guards
+   * run with `phase: 'offer'` and no arguments, on a stand-in for the method that carries the
+   * method's metadata (so `@Roles()` and the like read the same). At call time they run again.
+   */
+  private offerCheck(wrapper: InstanceWrapper, prototype: object, methodName: string, name: string): RegisteredTool['offeredTo'] {
+    const method = (prototype as Record<string, Method>)[methodName]!;
+    const guarded = [method, prototype.constructor].some((target) => ((Reflect.getMetadata(GUARDS_METADATA, target) as unknown[] | undefined) ?? []).length > 0);
+    if (!guarded && !this.inheritAppConfig) return undefined;
+    const standIn = () => true;
+    for (const key of Reflect.getMetadataKeys(method)) Reflect.defineMetadata(key, Reflect.getMetadata(key, method), standIn);
+    const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as object) : (Object.create(prototype) as object);
+    const onlyGuards = { guards: true, interceptors: false, filters: false };
+    const check = this.contextCreator.create(instance, standIn, methodName, undefined, undefined, undefined, undefined, onlyGuards, AG_UI_TOOL_CONTEXT) as Handler;
+    return async (context) => {
+      try {
+        return (await check(context.request, undefined, { tool: name, toolCallId: '', args: undefined, context, phase: 'offer' })) === true;
+      } catch {
+        return false;
+      }
+    };
   }
 
   private strictFormOf(jsonSchema: Record<string, unknown>, source: string, wanted: boolean) {

@@ -19,6 +19,8 @@ export interface RegisteredTool {
   readonly source: string;
   /** Calls the method through Nest's pipeline with arguments that passed `schema.check`. */
   invoke(args: unknown, context: AgentRunContext, toolCallId: string): Promise<unknown>;
+  /** Whether the tool's guards let this run's caller see it; absent when it has none. */
+  offeredTo?(context: AgentRunContext): Promise<boolean>;
 }
 
 /** The backend tools, filled once at bootstrap by the explorer. */
