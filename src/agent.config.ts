@@ -17,3 +17,9 @@ export function agentOptions(env: NodeJS.ProcessEnv = process.env): AgUiModuleOp
     ...(offline ? { chatModel: new OfflineChatModel(), defaultModel: 'offline-demo' } : {}),
   };
 }
+
+/** Runs one user may start per minute (RUNS_PER_MINUTE, default 30). */
+export function runsPerMinute(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.RUNS_PER_MINUTE ?? 30);
+  return Number.isInteger(value) && value > 0 ? value : 30;
+}

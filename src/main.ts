@@ -12,11 +12,14 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
-  const url = `http://${host}:${port}`;
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const logger = new Logger('Example');
   logger.log(`AG-UI endpoint: POST ${url}/agents/support   (agents and tools: GET ${url}/agents)`);
   logger.log(
-    `Try: curl -N ${url}/agents/support -H 'content-type: application/json' ` +
+    `Try: TOKEN=$(curl -s ${url}/auth/login -H 'content-type: application/json' -d '{"username":"alice","password":"alice-demo"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
+  );
+  logger.log(
+    `then: curl -N ${url}/agents/support -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' ` +
       `-d '{"threadId":"t1","runId":"r1","messages":[{"id":"m1","role":"user","content":"show me my orders"}]}'`,
   );
 }

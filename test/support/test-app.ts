@@ -63,6 +63,8 @@ async function startAppAgainst(fake: FakeOpenAIServer, setup: TestAppOptions): P
     agents: [{ id: 'assistant', description: 'Test agent', instructions: 'You are a test agent.', model: 'test-model' }],
     openai: { apiKey: TEST_API_KEY, baseURL: fake.baseURL },
     retry: { maxRetries: 2, initialDelayMs: 5, maxDelayMs: 50 },
+    // Most specs exercise the protocol without a guard; the auth specs turn this off.
+    anonymous: true,
     ...setup.options,
   };
   const moduleRef = await Test.createTestingModule({

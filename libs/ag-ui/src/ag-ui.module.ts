@@ -6,7 +6,10 @@ import type { AgUiModuleOptions } from './ag-ui.options.js';
 import { AgentCatalog } from './agent/agent.catalog.js';
 import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
+import { ThreadAccess } from './access/thread-access.service.js';
 import { GuardResolver } from './http/guard.resolver.js';
+import { InMemoryThreadOwnershipStore } from './stores/in-memory-thread-ownership.store.js';
+import { THREAD_OWNERSHIP_STORE } from './stores/thread-ownership.store.js';
 import { AG_UI_HTTP_SETTINGS, resolveHttpSettings } from './http/http-settings.js';
 import { createChatModel } from './models/chat-model.factory.js';
 import { JsonSchemaValidator } from './tools/schema/json-schema.validator.js';
@@ -28,6 +31,12 @@ import { ToolRegistry } from './tools/tool.registry.js';
     AgentRunner,
     AgentInfoService,
     GuardResolver,
+    ThreadAccess,
+    {
+      provide: THREAD_OWNERSHIP_STORE,
+      useFactory: (options: AgUiModuleOptions) => options.threadOwnershipStore ?? new InMemoryThreadOwnershipStore(),
+      inject: [AG_UI_MODULE_OPTIONS],
+    },
     ToolRegistry,
     ToolExplorer,
     ToolInvoker,

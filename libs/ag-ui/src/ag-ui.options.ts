@@ -1,6 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { ClientOptions, OpenAI } from 'openai';
 import type { ChatModel } from './models/chat-model.interface.js';
+import type { ThreadOwnershipStore } from './stores/thread-ownership.store.js';
 
 /** One agent: a system prompt, a model and the limits of its tool loop. */
 export interface AgentDefinition {
@@ -77,4 +78,14 @@ export interface AgUiModuleOptions {
    * context type `ag-ui-tool`; global enhancers that touch the HTTP response must skip it.
    */
   inheritAppConfig?: boolean;
+  /**
+   * Allow runs without an authenticated user (no guard sets `request.user`). Off by default:
+   * such a run is a 401. In anonymous mode threads have no owner, so anyone who knows a
+   * `threadId` can run on it.
+   */
+  anonymous?: boolean;
+  /** The stable id of a user, for thread ownership (default: its `id`, `sub`, `userId`, `username` or `email`). */
+  principalOf?: (user: unknown) => string | undefined;
+  /** Where thread ownership is kept (default: in memory, for one instance). */
+  threadOwnershipStore?: ThreadOwnershipStore;
 }

@@ -13,6 +13,8 @@ export interface AgentRunContext<TUser = unknown, TState = unknown> {
   readonly runId: string;
   /** `request.user` as the app's guards left it; undefined on an unguarded endpoint. */
   readonly user: TUser | undefined;
+  /** The user's stable id (see `principalOf`), owner of the thread; undefined in anonymous mode. */
+  readonly principal: string | undefined;
   readonly request: IncomingMessage;
   readonly input: RunAgentInput;
   readonly state: TState | undefined;

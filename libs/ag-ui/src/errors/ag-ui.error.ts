@@ -48,6 +48,20 @@ export type ModelErrorCode =
   | 'MODEL_STREAM_INTERRUPTED'
   | 'MODEL_REQUEST_REJECTED';
 
+/** A run with no authenticated user on a module that is not in anonymous mode. */
+export class AuthenticationRequiredError extends AgUiError {
+  constructor() {
+    super('AUTHENTICATION_REQUIRED', 'Authentication is required', 401);
+  }
+}
+
+/** A run on a thread another principal started. Who owns it is not said. */
+export class ThreadForbiddenError extends AgUiError {
+  constructor() {
+    super('THREAD_FORBIDDEN', 'This thread belongs to another user', 403);
+  }
+}
+
 /**
  * A provider failure, already classified. `retryable` marks failures worth another try
  * when nothing has been streamed yet (rate limits, 5xx, connection drops, timeouts).

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res, UseGu
 import type { Request, Response } from 'express';
 import { DEFAULT_PATH } from '../ag-ui.constants.js';
 import type { AgUiModuleExtras } from '../ag-ui.options.js';
+import { ThreadAccess } from '../access/thread-access.service.js';
 import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
@@ -30,11 +31,12 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       private readonly catalog: AgentCatalog,
       private readonly runner: AgentRunner,
       private readonly info: AgentInfoService,
+      private readonly access: ThreadAccess,
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
     ) {}
 
-    list(): AgentsInfo {
-      return this.info.describe();
+    list(@Req() req: AuthenticatedRequest): Promise<AgentsInfo> {
+      return this.info.describe(req);
     }
 
     @Post()
@@ -53,9 +55,11 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       // Everything that can be refused is refused here, as HTTP, before the stream opens.
       let agent: ResolvedAgent;
       let input;
+      let principal: string | undefined;
       try {
         agent = resolveAgent();
         input = parseRunInput(await readJsonBody(req, this.settings.bodyLimit));
+        principal = await this.access.authorize(req.user, input.threadId);
       } catch (error) {
         throw toHttpException(error);
       }
@@ -69,6 +73,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         threadId: input.threadId,
         runId: input.runId,
         user: req.user,
+        principal,
         request: req,
         input,
         state: input.state,

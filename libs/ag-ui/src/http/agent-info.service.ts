@@ -1,4 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import type { AgentRunContext } from '../agent/agent-run-context.js';
 import { PROTOCOL_VERSION, type AgentCapabilities } from '@ag-ui/core';
 import { CHAT_MODEL } from '../ag-ui.constants.js';
 import { AgentCatalog } from '../agent/agent.catalog.js';
@@ -29,6 +31,24 @@ export interface AgentsInfo {
   agents: AgentInfo[];
 }
 
+/** A run context for deciding what a caller is offered outside a run: no thread, no input. */
+function listingContext(agentId: string, request: IncomingMessage & { user?: unknown }): AgentRunContext {
+  return {
+    agentId,
+    threadId: '',
+    runId: '',
+    user: request.user,
+    principal: undefined,
+    request,
+    input: { threadId: '', runId: '', messages: [], tools: [], context: [], state: undefined, forwardedProps: undefined },
+    state: undefined,
+    signal: new AbortController().signal,
+    logger: LISTING_LOGGER,
+  };
+}
+
+const LISTING_LOGGER = new Logger('AgUi');
+
 function toolInfo(tool: RegisteredTool): ToolInfo {
   return {
     name: tool.name,
@@ -48,11 +68,15 @@ export class AgentInfoService {
     @Inject(CHAT_MODEL) private readonly model: ChatModel,
   ) {}
 
-  describe(): AgentsInfo {
+  /** What the caller may see: tools whose guards refuse them are left out, as they are from their runs. */
+  async describe(request: IncomingMessage & { user?: unknown }): Promise<AgentsInfo> {
     return {
       protocolVersion: PROTOCOL_VERSION,
-      agents: this.catalog.list().map((agent) => {
-        const tools = this.registry.forAgent(agent.id).map(toolInfo);
+      agents: await Promise.all(this.catalog.list().map(async (agent) => {
+        const context = listingContext(agent.id, request);
+        const candidates = this.registry.forAgent(agent.id);
+        const offered = await Promise.all(candidates.map((tool) => tool.offeredTo?.(context) ?? true));
+        const tools = candidates.filter((_, index) => offered[index]).map(toolInfo);
         return {
           id: agent.id,
           ...(agent.description ? { description: agent.description } : {}),
@@ -70,7 +94,7 @@ export class AgentInfoService {
             execution: { maxIterations: agent.maxSteps },
           },
         };
-      }),
+      })),
     };
   }
 }
