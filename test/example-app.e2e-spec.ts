@@ -76,7 +76,7 @@ describe('example app on the offline model', () => {
   it('refuses runs without a valid token, and wrong passwords, as JSON before any stream', async () => {
     const run = (headers: Record<string, string>) =>
       fetch(`${url}/agents/support`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ threadId: 'x', runId: 'y', messages: [] }) });
-    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }]) {
+    for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }] as Array<Record<string, string>>) {
       const response = await run(headers);
       expect(response.status).toBe(401);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
