@@ -1,6 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { ClientOptions, OpenAI } from 'openai';
 import type { ChatModel } from './models/chat-model.interface.js';
+import type { InputLimits } from './protocol/input-limits.js';
 import type { ThreadOwnershipStore } from './stores/thread-ownership.store.js';
 
 /** One agent: a system prompt, a model and the limits of its tool loop. */
@@ -15,6 +16,11 @@ export interface AgentDefinition {
   temperature?: number;
   /** Model turns per run before the run ends with `stopReason: 'max_steps'` (default 8). */
   maxSteps?: number;
+  /**
+   * Let tools read the client's `forwardedProps` (as `ctx.input.forwardedProps`). Off by default:
+   * they are client data, and an agent has to opt in to see them at all.
+   */
+  forwardedProps?: boolean;
 }
 
 export interface RetryOptions {
@@ -88,4 +94,11 @@ export interface AgUiModuleOptions {
   principalOf?: (user: unknown) => string | undefined;
   /** Where thread ownership is kept (default: in memory, for one instance). */
   threadOwnershipStore?: ThreadOwnershipStore;
+  /** Bounds on messages, client tools, context and state, refused with a 400 before the stream opens. */
+  inputLimits?: InputLimits;
+  /**
+   * `system` and `developer` messages from the client: `'drop'` (default), since whoever holds
+   * the client could otherwise rewrite the agent's instructions, or `'keep'`.
+   */
+  clientSystemMessages?: 'drop' | 'keep';
 }

@@ -19,8 +19,14 @@ export type { ChatModel, ChatModelChunk, ChatModelRequest, ModelToolDefinition }
 export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai.chat-model.js';
 export { OfflineChatModel, type OfflineChatModelOptions } from './models/offline.chat-model.js';
 
+export type { InputLimits } from './protocol/input-limits.js';
+export { THREAD_OWNERSHIP_STORE, type ThreadOwnershipStore } from './stores/thread-ownership.store.js';
+export { InMemoryThreadOwnershipStore, type InMemoryThreadOwnershipStoreOptions } from './stores/in-memory-thread-ownership.store.js';
+
 export {
   AgUiError,
+  AuthenticationRequiredError,
+  ThreadForbiddenError,
   AgentNotFoundError,
   InvalidRunInputError,
   ModelError,

@@ -8,6 +8,7 @@ export interface ResolvedAgent extends Required<Pick<AgentDefinition, 'id' | 'mo
   description?: string;
   instructions?: string;
   temperature?: number;
+  forwardedProps?: boolean;
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]+$/;

@@ -42,6 +42,7 @@ export class AgentRunner {
   private readonly logger = new Logger('AgUi');
   private readonly policy: ModelCallPolicy;
   private readonly toolConcurrency: number;
+  private readonly keepClientSystemMessages: boolean;
 
   constructor(
     @Inject(CHAT_MODEL) private readonly model: ChatModel,
@@ -56,6 +57,7 @@ export class AgentRunner {
       idleTimeoutMs: options.modelTimeoutMs ?? 60_000,
     };
     this.toolConcurrency = Math.max(1, options.toolConcurrency ?? 4);
+    this.keepClientSystemMessages = options.clientSystemMessages === 'keep';
   }
 
   async *run(agent: ResolvedAgent, input: RunAgentInput, context: AgentRunContext): AsyncGenerator<BaseEvent> {
@@ -82,7 +84,8 @@ export class AgentRunner {
 
   private async *loop(agent: ResolvedAgent, input: RunAgentInput, context: AgentRunContext): AsyncGenerator<BaseEvent> {
     const tools = await this.toolsFor(agent, input.tools, context);
-    const history: Message[] = [...input.messages];
+    // The agent's instructions are the server's: a client's system or developer message could rewrite them.
+    const history: Message[] = this.keepClientSystemMessages ? [...input.messages] : input.messages.filter((message) => message.role !== 'system' && message.role !== 'developer');
     const usage: TokenUsage[] = [];
 
     for (let step = 1; step <= agent.maxSteps; step++) {

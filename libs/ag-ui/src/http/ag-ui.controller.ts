@@ -8,6 +8,7 @@ import { AgentRunner } from '../agent/agent.runner.js';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { negotiateEncoding } from '../protocol/media-type.js';
+import { checkInputLimits } from '../protocol/input-limits.js';
 import { parseRunInput } from '../protocol/run-input.parser.js';
 import { AgUiGuard, AG_UI_PUBLIC_HANDLER } from './ag-ui.guard.js';
 import { AgentInfoService, type AgentsInfo } from './agent-info.service.js';
@@ -59,6 +60,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       try {
         agent = resolveAgent();
         input = parseRunInput(await readJsonBody(req, this.settings.bodyLimit));
+        checkInputLimits(input, this.settings.inputLimits);
         principal = await this.access.authorize(req.user, input.threadId);
       } catch (error) {
         throw toHttpException(error);
@@ -75,7 +77,8 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         user: req.user,
         principal,
         request: req,
-        input,
+        // forwardedProps are client data that tools see only where the agent opts in.
+        input: agent.forwardedProps ? input : { ...input, forwardedProps: undefined },
         state: input.state,
         signal: abort.signal,
         logger: this.logger,

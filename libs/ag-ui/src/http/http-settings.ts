@@ -1,10 +1,12 @@
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
+import type { InputLimits } from '../protocol/input-limits.js';
 
 export const AG_UI_HTTP_SETTINGS = Symbol('AG_UI_HTTP_SETTINGS');
 
 export interface AgUiHttpSettings {
   bodyLimit: number;
   keepAliveMs: number;
+  inputLimits: InputLimits;
 }
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -14,5 +16,6 @@ export function resolveHttpSettings(options: AgUiModuleOptions): AgUiHttpSetting
   return {
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     keepAliveMs: options.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS,
+    inputLimits: options.inputLimits ?? {},
   };
 }
