@@ -137,3 +137,35 @@ describe('the info endpoint', () => {
     expect((await fetch(`${t.url}/agents`)).status).toBe(404);
   });
 });
+
+describe('runs need a user unless the module is told otherwise', () => {
+  let t: TestApp | undefined;
+  afterEach(() => t?.close());
+
+  it('no guard and no anonymous: true is a 401 AUTHENTICATION_REQUIRED, with a hint in the log', async () => {
+    t = await startTestApp({ options: { anonymous: false } });
+    const response = await post(t.agentUrl);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ statusCode: 401, error: 'AUTHENTICATION_REQUIRED', message: 'Authentication is required' });
+    expect(t.logger.entries.some((entry) => entry.level === 'warn' && entry.message.includes('set anonymous: true'))).toBe(true);
+    expect(t.fake.requests).toHaveLength(0);
+  });
+
+  it('a user with no id field needs principalOf; with it, threads are owned by that id', async () => {
+    const named: CanActivate = {
+      canActivate: (context) => {
+        const request = context.switchToHttp().getRequest();
+        request.user = { account: request.headers['x-account'] };
+        return true;
+      },
+    };
+    t = await startTestApp({
+      extras: { guards: [named] },
+      options: { anonymous: false, principalOf: (user) => (user as { account?: string }).account, chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) },
+    });
+    expect((await post(t.agentUrl, { 'x-account': 'acct-1' })).status).toBe(200);
+    const other = await post(t.agentUrl, { 'x-account': 'acct-2' });
+    expect(other.status).toBe(403);
+    expect((await other.json()).error).toBe('THREAD_FORBIDDEN');
+  });
+});
