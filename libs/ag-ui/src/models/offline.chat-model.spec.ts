@@ -117,6 +117,21 @@ describe('OfflineChatModel', () => {
     expect(args).not.toHaveProperty('trackingNumber');
   });
 
+  it("does not run a client schema's catastrophic pattern, nor stumble on non-scalar enum values", async () => {
+    const hostile: ModelToolDefinition = {
+      name: 'ping',
+      description: 'ping the server',
+      parameters: {
+        type: 'object',
+        properties: { code: { type: 'string', pattern: '^(a+)+$' }, mode: { type: 'string', enum: [{ toString: 1 }, 'fast'] } },
+        required: ['code', 'mode'],
+      },
+    };
+    // Run, `(a+)+$` against forty a's and a '!' backtracks for hours: the test would hit Jest's timeout.
+    const chunks = await collect(model, request([user(`ping ${'a'.repeat(40)}! fast`)], [hostile]));
+    expect(argsOf(chunks)).toMatchObject({ mode: 'fast' });
+  });
+
   it('falls back to schema defaults for required fields the text does not mention', async () => {
     const chunks = await collect(model, request([user('open ticket')], [openTicket]));
 

@@ -182,7 +182,8 @@ function resolveSchema(raw: unknown): PropertySchema {
 /** The value the user's text gives for a property, or undefined when nothing in it fits. */
 function extractValue(name: string, { schema, type }: PropertySchema, text: string): unknown {
   if ('const' in schema) return schema.const;
-  if (Array.isArray(schema.enum)) return schema.enum.find((value) => mentions(text, String(value)));
+  // Enum values come from schemas, possibly a client's: only scalars are words to look for.
+  if (Array.isArray(schema.enum)) return schema.enum.find((value) => isScalar(value) && mentions(text, String(value)));
   switch (type) {
     case 'integer':
     case 'number':
@@ -248,7 +249,15 @@ function findString(name: string, schema: JsonObject, text: string): string | un
   return undefined;
 }
 
+/**
+ * A quantified group that itself holds a quantifier, like `(a+)+`: the shape of catastrophic
+ * backtracking. Client tools' schemas reach this model too, so such patterns are not run.
+ */
+const NESTED_QUANTIFIER = /\([^)]*[+*}][^)]*\)[+*{]/;
+const MAX_PATTERN_LENGTH = 200;
+
 function matchPattern(pattern: string, text: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH || NESTED_QUANTIFIER.test(pattern)) return undefined;
   // The schema anchors the whole value; unanchored, it finds that value inside the sentence.
   const unanchored = pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
   try {
@@ -332,6 +341,10 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return plural(value.length, 'item');
   if (isRecord(value)) return '{…}';
   return typeof value === 'string' ? truncate(value, 60) : String(value);
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 // ---- Small helpers ----

@@ -28,8 +28,15 @@ const DEFAULTS: Required<InputLimits> = {
   maxStateBytes: 256 * 1024,
 };
 
-function bytesOf(value: unknown): number {
-  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value) ?? '');
+/** The JSON size of client data; data nested too deep to serialize is refused rather than crashing the request. */
+function bytesOf(value: unknown, field: string): number {
+  if (value === undefined) return 0;
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch (error) {
+    if (error instanceof RangeError) throw new InvalidRunInputError(`${field}: nested too deeply`, { field });
+    throw error;
+  }
 }
 
 function charsOf(content: unknown): number {
@@ -52,12 +59,12 @@ export function checkInputLimits(input: RunAgentInput, configured: InputLimits =
   });
   if (input.tools.length > limits.maxClientTools) refuse('tools', input.tools.length, limits.maxClientTools, 'tools');
   input.tools.forEach((tool, index) => {
-    const bytes = bytesOf(tool.parameters);
+    const bytes = bytesOf(tool.parameters, `tools.${index}.parameters`);
     if (bytes > limits.maxToolSchemaBytes) refuse(`tools.${index}.parameters`, bytes, limits.maxToolSchemaBytes, 'bytes');
   });
   if (input.context.length > limits.maxContextItems) refuse('context', input.context.length, limits.maxContextItems, 'entries');
-  const contextBytes = bytesOf(input.context);
+  const contextBytes = bytesOf(input.context, 'context');
   if (contextBytes > limits.maxContextBytes) refuse('context', contextBytes, limits.maxContextBytes, 'bytes');
-  const stateBytes = bytesOf(input.state);
+  const stateBytes = bytesOf(input.state, 'state');
   if (stateBytes > limits.maxStateBytes) refuse('state', stateBytes, limits.maxStateBytes, 'bytes');
 }
