@@ -130,10 +130,8 @@ export class AgentRunner {
   }
 
   private async toolsFor(agent: ResolvedAgent, clientTools: readonly Tool[], context: AgentRunContext): Promise<RunTools> {
-    const candidates = this.registry.forAgent(agent.id);
     // Tools the caller's guards refuse are not offered; a forged call to one finds no such tool.
-    const offered = await Promise.all(candidates.map((tool) => tool.offeredTo?.(context) ?? true));
-    const backend = new Map(candidates.filter((_, index) => offered[index]).map((tool) => [tool.name, tool]));
+    const backend = new Map((await this.registry.offeredFor(agent.id, context)).map((tool) => [tool.name, tool]));
     const frontend = new Set<string>();
     const definitions: ModelToolDefinition[] = [...backend.values()].map(ToolRegistry.toModelTool);
     for (const tool of clientTools) {

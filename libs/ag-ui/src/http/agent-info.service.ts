@@ -73,10 +73,7 @@ export class AgentInfoService {
     return {
       protocolVersion: PROTOCOL_VERSION,
       agents: await Promise.all(this.catalog.list().map(async (agent) => {
-        const context = listingContext(agent.id, request);
-        const candidates = this.registry.forAgent(agent.id);
-        const offered = await Promise.all(candidates.map((tool) => tool.offeredTo?.(context) ?? true));
-        const tools = candidates.filter((_, index) => offered[index]).map(toolInfo);
+        const tools = (await this.registry.offeredFor(agent.id, listingContext(agent.id, request))).map(toolInfo);
         return {
           id: agent.id,
           ...(agent.description ? { description: agent.description } : {}),

@@ -44,6 +44,13 @@ export class ToolRegistry {
     return [...this.tools.values()].filter((tool) => !tool.agents || tool.agents.includes(agentId));
   }
 
+  /** The agent's tools this run's caller may see: those whose guards refuse them are left out. */
+  async offeredFor(agentId: string, context: AgentRunContext): Promise<RegisteredTool[]> {
+    const candidates = this.forAgent(agentId);
+    const offered = await Promise.all(candidates.map((tool) => tool.offeredTo?.(context) ?? true));
+    return candidates.filter((_, index) => offered[index]);
+  }
+
   static toModelTool(tool: RegisteredTool): ModelToolDefinition {
     return tool.strictParameters
       ? { name: tool.name, description: tool.description, parameters: tool.strictParameters, strict: true }
