@@ -120,10 +120,13 @@ describe('AgUiModule.forRootAsync under a global prefix, URI versioning, a custo
               parameters: { type: 'object', properties: {} },
               strictParameters: { type: 'object', properties: {}, required: [], additionalProperties: false },
               schemaSource: 'json-schema',
+              approval: false,
             },
           ],
           capabilities: expect.objectContaining({
             transport: { streaming: true, httpBinary: true },
+            state: { snapshots: true, deltas: true },
+            humanInTheLoop: expect.objectContaining({ interrupts: true, approvals: true }),
             tools: expect.objectContaining({ supported: true, clientProvided: true, items: [expect.objectContaining({ name: 'whoAmI' })] }),
             execution: { maxIterations: 8 },
           }),

@@ -262,7 +262,7 @@ describe('tool schema mistakes fail the bootstrap, naming the method', () => {
         return args;
       }
     }
-    await expect(boot(Broken)).rejects.toThrow('@AgentTool() on Broken.find: parameters is not a valid JSON Schema');
+    await expect(boot(Broken)).rejects.toThrow('@AgentTool() parameters of Broken.find is not a valid JSON Schema');
   });
 });
 

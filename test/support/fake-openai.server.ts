@@ -19,18 +19,27 @@ export interface FakeToolCall {
   args: string | string[];
 }
 
+/** The delta (and non-stream message) field reasoning is sent under: OpenAI-compatible servers use either. */
+export type FakeReasoningField = 'reasoning_content' | 'reasoning';
+
 export type FakeReply =
   | {
       kind: 'text';
       text: string | string[];
-      /** pieces of reasoning streamed first as delta.reasoning_content */
+      /** pieces of reasoning streamed first, one chunk each, as delta[reasoningField] */
       reasoning?: string[];
+      /** default 'reasoning_content' (DeepSeek style); 'reasoning' is what e.g. vLLM and OpenRouter send */
+      reasoningField?: FakeReasoningField;
       usage?: FakeUsage;
       delayMs?: number;
     }
   | {
       kind: 'tool-calls';
       calls: FakeToolCall[];
+      /** pieces of reasoning streamed first (before the text and the calls), one chunk each, as delta[reasoningField] */
+      reasoning?: string[];
+      /** default 'reasoning_content'; 'reasoning' is what e.g. vLLM and OpenRouter send */
+      reasoningField?: FakeReasoningField;
       /** optional text streamed before the calls */
       text?: string | string[];
       usage?: FakeUsage;
@@ -305,9 +314,8 @@ function buildChunks(reply: StreamableReply, body: any): Chunk[] {
   });
 
   const deltas: Chunk[] = [{ role: 'assistant', content: '', refusal: null }];
-  if (reply.kind === 'text') {
-    for (const piece of reply.reasoning ?? []) deltas.push({ reasoning_content: piece });
-  }
+  const reasoningField = reply.reasoningField ?? 'reasoning_content';
+  for (const piece of reply.reasoning ?? []) deltas.push({ [reasoningField]: piece });
   for (const piece of pieces(reply.text)) deltas.push({ content: piece });
   if (reply.kind === 'tool-calls') deltas.push(...toolCallDeltas(reply));
 
@@ -334,7 +342,7 @@ function toolCallDeltas(reply: Extract<FakeReply, { kind: 'tool-calls' }>): Chun
 function buildCompletion(reply: StreamableReply, body: any): Chunk {
   const text = pieces(reply.text).join('');
   const message: Chunk = { role: 'assistant', content: text || null, refusal: null };
-  if (reply.kind === 'text' && reply.reasoning) message.reasoning_content = reply.reasoning.join('');
+  if (reply.reasoning) message[reply.reasoningField ?? 'reasoning_content'] = reply.reasoning.join('');
   if (reply.kind === 'tool-calls') {
     message.tool_calls = reply.calls.map((call) => ({
       id: callId(call),
@@ -356,9 +364,8 @@ function buildCompletion(reply: StreamableReply, body: any): Chunk {
 /** Roughly four characters per token, enough for code that only sums or displays usage. */
 function estimateUsage(reply: StreamableReply, body: any): FakeUsage {
   const tokens = (s: string) => Math.ceil(s.length / 4);
-  let output = pieces(reply.text).join('');
-  if (reply.kind === 'text') output += (reply.reasoning ?? []).join('');
-  else for (const call of reply.calls) output += call.name + pieces(call.args).join('');
+  let output = pieces(reply.text).join('') + (reply.reasoning ?? []).join('');
+  if (reply.kind === 'tool-calls') for (const call of reply.calls) output += call.name + pieces(call.args).join('');
   const prompt_tokens = tokens(JSON.stringify(body?.messages ?? []));
   const completion_tokens = tokens(output);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };

@@ -8,6 +8,9 @@ import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
 import { ThreadAccess } from './access/thread-access.service.js';
 import { GuardResolver } from './http/guard.resolver.js';
+import { InterruptService } from './interrupts/interrupt.service.js';
+import { InMemoryInterruptStore } from './stores/in-memory-interrupt.store.js';
+import { INTERRUPT_STORE } from './stores/interrupt.store.js';
 import { InMemoryThreadOwnershipStore } from './stores/in-memory-thread-ownership.store.js';
 import { THREAD_OWNERSHIP_STORE } from './stores/thread-ownership.store.js';
 import { AG_UI_HTTP_SETTINGS, resolveHttpSettings } from './http/http-settings.js';
@@ -35,6 +38,12 @@ import { ToolRegistry } from './tools/tool.registry.js';
     {
       provide: THREAD_OWNERSHIP_STORE,
       useFactory: (options: AgUiModuleOptions) => options.threadOwnershipStore ?? new InMemoryThreadOwnershipStore(),
+      inject: [AG_UI_MODULE_OPTIONS],
+    },
+    InterruptService,
+    {
+      provide: INTERRUPT_STORE,
+      useFactory: (options: AgUiModuleOptions) => options.interruptStore ?? new InMemoryInterruptStore(),
       inject: [AG_UI_MODULE_OPTIONS],
     },
     ToolRegistry,

@@ -1,8 +1,19 @@
 import type { CanActivate, Type } from '@nestjs/common';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ClientOptions, OpenAI } from 'openai';
 import type { ChatModel } from './models/chat-model.interface.js';
 import type { InputLimits } from './protocol/input-limits.js';
+import type { InterruptStore } from './stores/interrupt.store.js';
 import type { ThreadOwnershipStore } from './stores/thread-ownership.store.js';
+import type { JsonSchema } from './tools/schema/json-schema.types.js';
+
+/** Optional events a run may add to its stream. */
+export interface RunEventOptions {
+  /** STEP_STARTED/STEP_FINISHED around each model turn (`model:1`, …) and tool call (`tool:<name>:<toolCallId>`). Default false. */
+  steps?: boolean;
+  /** A MESSAGES_SNAPSHOT of the whole conversation just before RUN_FINISHED. Default false. */
+  messagesSnapshot?: boolean;
+}
 
 /** One agent: a system prompt, a model and the limits of its tool loop. */
 export interface AgentDefinition {
@@ -21,6 +32,13 @@ export interface AgentDefinition {
    * they are client data, and an agent has to opt in to see them at all.
    */
   forwardedProps?: boolean;
+  /**
+   * The shape of the shared state (a Standard Schema, a class-validator DTO class or a JSON
+   * Schema). A run whose `state` does not match is refused with a 400 before it starts.
+   */
+  stateSchema?: StandardSchemaV1 | JsonSchema | (new (...args: any[]) => object);
+  /** Optional events for this agent, over the module's `events`. */
+  events?: RunEventOptions;
 }
 
 export interface RetryOptions {
@@ -101,4 +119,10 @@ export interface AgUiModuleOptions {
    * the client could otherwise rewrite the agent's instructions, or `'keep'`.
    */
   clientSystemMessages?: 'drop' | 'keep';
+  /** Optional events (steps, messages snapshot) for every agent; an agent's own `events` win. */
+  events?: RunEventOptions;
+  /** How long a tool approval (interrupt) may wait for its answer unless the tool says (default 1 hour). */
+  approvalTtlMs?: number;
+  /** Where pending interrupts are kept (default: in memory, for one instance). */
+  interruptStore?: InterruptStore;
 }

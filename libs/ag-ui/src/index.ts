@@ -1,12 +1,12 @@
 export { AgUiModule } from './ag-ui.module.js';
-export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions } from './ag-ui.options.js';
+export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions, RunEventOptions } from './ag-ui.options.js';
 export { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 
 export { AgentRunner } from './agent/agent.runner.js';
 export type { AgentRunContext } from './agent/agent-run-context.js';
 
 export { AG_UI_TOOL_CONTEXT } from './ag-ui.constants.js';
-export { AgentTool, type AgentToolOptions } from './tools/agent-tool.decorator.js';
+export { AgentTool, type AgentToolOptions, type ToolApprovalOptions, type ToolApprovalPredicate } from './tools/agent-tool.decorator.js';
 export { ToolArgs } from './tools/tool-args.decorator.js';
 export { ToolParam, type ToolParamOptions } from './tools/tool-param.decorator.js';
 export { ToolContext } from './tools/tool-context.decorator.js';
@@ -22,11 +22,18 @@ export { OfflineChatModel, type OfflineChatModelOptions } from './models/offline
 export type { InputLimits } from './protocol/input-limits.js';
 export { THREAD_OWNERSHIP_STORE, type ThreadOwnershipStore } from './stores/thread-ownership.store.js';
 export { InMemoryThreadOwnershipStore, type InMemoryThreadOwnershipStoreOptions } from './stores/in-memory-thread-ownership.store.js';
+export { INTERRUPT_STORE, type InterruptStore } from './stores/interrupt.store.js';
+export { InMemoryInterruptStore, type InMemoryInterruptStoreOptions } from './stores/in-memory-interrupt.store.js';
+export type { PendingInterrupt } from './interrupts/pending-interrupt.js';
+export { TOOL_APPROVAL_REASON } from './interrupts/interrupt.service.js';
 
 export {
   AgUiError,
   AuthenticationRequiredError,
   ThreadForbiddenError,
+  InterruptPendingError,
+  InterruptNotPendingError,
+  InterruptExpiredError,
   AgentNotFoundError,
   InvalidRunInputError,
   ModelError,

@@ -3,11 +3,10 @@ import type { RunAgentInput } from '@ag-ui/core';
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Everything one run knows, created once per request and handed to tools. Identity is
- * `user`, set by the app's guards; the body's `state`, `context` and `forwardedProps`
- * are client data, never authority.
+ * Everything one run knows, handed to tools. Identity is `user`, set by the app's guards;
+ * the body's `state`, `context` and `forwardedProps` are client data, never authority.
  */
-export interface AgentRunContext<TUser = unknown, TState = unknown> {
+export interface AgentRunContext<TUser = unknown, TState = any> {
   readonly agentId: string;
   readonly threadId: string;
   readonly runId: string;
@@ -17,8 +16,21 @@ export interface AgentRunContext<TUser = unknown, TState = unknown> {
   readonly principal: string | undefined;
   readonly request: IncomingMessage;
   readonly input: RunAgentInput;
-  readonly state: TState | undefined;
-  /** Aborted when the client disconnects; pass it to anything slow. */
+  /**
+   * The shared state as it is now: the client's `state` (`{}` when it sent none) with this
+   * run's changes. Change it with `setState`; a change made in place is sent when the tool returns.
+   */
+  readonly state: TState;
+  /** Changes the shared state; the client receives the difference at once (STATE_DELTA). */
+  setState(update: TState | ((current: TState) => TState)): void;
+  /**
+   * Reports the running tool's progress to the UI (ACTIVITY_SNAPSHOT, then ACTIVITY_DELTAs),
+   * delivered while the tool runs. Only inside a tool call.
+   */
+  progress(content: Record<string, unknown>, options?: { activityType?: string }): void;
+  /** The call being executed, inside a tool. */
+  readonly toolCallId?: string;
+  /** Aborted when the client disconnects (and, inside a tool, when it times out); pass it to anything slow. */
   readonly signal: AbortSignal;
   readonly logger: Logger;
 }

@@ -1,14 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
-import type { AgentDefinition, AgUiModuleOptions } from '../ag-ui.options.js';
+import type { AgentDefinition, AgUiModuleOptions, RunEventOptions } from '../ag-ui.options.js';
 import { DEFAULT_MODEL } from '../ag-ui.constants.js';
-import { AgentNotFoundError } from '../errors/ag-ui.error.js';
+import { AgentNotFoundError, InvalidRunInputError } from '../errors/ag-ui.error.js';
+import { ToolSchemaResolver } from '../tools/schema/tool-schema.resolver.js';
+import type { ToolSchema } from '../tools/schema/tool-schema.interface.js';
 
 export interface ResolvedAgent extends Required<Pick<AgentDefinition, 'id' | 'model' | 'maxSteps'>> {
   description?: string;
   instructions?: string;
   temperature?: number;
   forwardedProps?: boolean;
+  events: Required<RunEventOptions>;
+  /** The state schema, resolved at bootstrap. */
+  stateSchema?: ToolSchema;
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]+$/;
@@ -16,10 +21,13 @@ const DEFAULT_MAX_STEPS = 8;
 
 /** The configured agents with their defaults applied, checked once at bootstrap. */
 @Injectable()
-export class AgentCatalog {
+export class AgentCatalog implements OnModuleInit {
   private readonly agents = new Map<string, ResolvedAgent>();
 
-  constructor(@Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions) {
+  constructor(
+    @Inject(AG_UI_MODULE_OPTIONS) private readonly options: AgUiModuleOptions,
+    private readonly schemas: ToolSchemaResolver,
+  ) {
     if (!options.agents?.length) throw new Error('AgUiModule: configure at least one agent in `agents`');
     const defaultModel = options.defaultModel ?? process.env.OPENAI_MODEL ?? DEFAULT_MODEL;
     for (const agent of options.agents) {
@@ -28,8 +36,24 @@ export class AgentCatalog {
       if (agent.maxSteps !== undefined && !(Number.isInteger(agent.maxSteps) && agent.maxSteps > 0)) {
         throw new Error(`AgUiModule: agent "${agent.id}" maxSteps must be a positive integer`);
       }
-      this.agents.set(agent.id, { ...agent, model: agent.model ?? defaultModel, maxSteps: agent.maxSteps ?? DEFAULT_MAX_STEPS });
+      const { stateSchema: _declared, ...definition } = agent;
+      const events = { steps: false, messagesSnapshot: false, ...options.events, ...agent.events };
+      this.agents.set(agent.id, { ...definition, model: agent.model ?? defaultModel, maxSteps: agent.maxSteps ?? DEFAULT_MAX_STEPS, events });
     }
+  }
+
+  async onModuleInit(): Promise<void> {
+    for (const definition of this.options.agents) {
+      if (definition.stateSchema === undefined) continue;
+      this.agents.get(definition.id)!.stateSchema = await this.schemas.fromSchema(definition.stateSchema, `agent "${definition.id}"`, 'stateSchema');
+    }
+  }
+
+  /** Refuses a run whose `state` does not fit the agent's state schema, before it starts. */
+  async checkState(agent: ResolvedAgent, state: unknown): Promise<void> {
+    if (!agent.stateSchema) return;
+    const checked = await agent.stateSchema.check(state ?? {});
+    if (!checked.ok) throw new InvalidRunInputError(`state does not match the state schema of agent "${agent.id}": ${checked.problems.join('; ')}`);
   }
 
   get(id: string): ResolvedAgent {

@@ -4,7 +4,6 @@ import {
   PROTOCOL_VERSION,
   aggregateTokenUsage,
   type BaseEvent,
-  type Message,
   type RunAgentInput,
   type TokenUsage,
   type Tool,
@@ -13,14 +12,19 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
+import { InterruptService, type ApprovalRequest, type ResumeDecision } from '../interrupts/interrupt.service.js';
 import type { ChatModel, ModelToolDefinition } from '../models/chat-model.interface.js';
+import { ActivityReporter } from '../state/activity.reporter.js';
+import { isPlainObject } from '../state/json-value.js';
+import { SharedState } from '../state/shared-state.js';
 import { ToolInvoker, type ToolOutcome } from '../tools/tool.invoker.js';
 import { ToolRegistry, type RegisteredTool } from '../tools/tool.registry.js';
-import type { AgentRunContext } from './agent-run-context.js';
 import type { ResolvedAgent } from './agent.catalog.js';
 import { EventChannel } from './event-channel.js';
 import { callModel, type ModelCallPolicy } from './model-call.js';
+import { RunContext, type RunContextInit } from './run-context.js';
 import { toSafeError } from './run-error.js';
+import { Transcript } from './transcript.js';
 import { TurnAssembler } from './turn-assembler.js';
 
 const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} };
@@ -30,6 +34,28 @@ interface RunTools {
   backend: Map<string, RegisteredTool>;
   frontend: Set<string>;
   definitions: ModelToolDefinition[];
+}
+
+/** One tool call to execute: how to get its outcome, and how to rebuild the call if the client's history lacks it. */
+interface ToolJob {
+  call: ToolCall;
+  execute(context: RunContext): Promise<ToolOutcome>;
+  origin?: { assistantMessageId: string };
+}
+
+/** Everything one run carries between its phases. */
+interface Run {
+  readonly agent: ResolvedAgent;
+  readonly input: RunAgentInput;
+  readonly context: RunContext;
+  readonly state: SharedState;
+  readonly transcript: Transcript;
+  readonly tools: RunTools;
+  readonly usage: TokenUsage[];
+  /** Events raised outside tool execution (a state change in an approval predicate, say), sent at the next pause. */
+  readonly held: BaseEvent[];
+  /** Where events raised by tools go while they run; unset between tool phases. */
+  live?: EventChannel<BaseEvent>;
 }
 
 /**
@@ -48,6 +74,7 @@ export class AgentRunner {
     @Inject(CHAT_MODEL) private readonly model: ChatModel,
     private readonly registry: ToolRegistry,
     private readonly invoker: ToolInvoker,
+    private readonly interrupts: InterruptService,
     @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
   ) {
     this.policy = {
@@ -60,7 +87,11 @@ export class AgentRunner {
     this.keepClientSystemMessages = options.clientSystemMessages === 'keep';
   }
 
-  async *run(agent: ResolvedAgent, input: RunAgentInput, context: AgentRunContext): AsyncGenerator<BaseEvent> {
+  /**
+   * Runs `agent` on `input`. `resumed` are the interrupted calls this run answers, already
+   * checked and consumed (see InterruptService.resume): they are settled before the first model turn.
+   */
+  async *run(agent: ResolvedAgent, input: RunAgentInput, init: RunContextInit, resumed: readonly ResumeDecision[] = []): AsyncGenerator<BaseEvent> {
     yield {
       type: EventType.RUN_STARTED,
       threadId: input.threadId,
@@ -69,9 +100,22 @@ export class AgentRunner {
       ...(input.parentRunId ? { parentRunId: input.parentRunId } : {}),
     } as BaseEvent;
     try {
-      yield* this.loop(agent, input, context);
+      const held: BaseEvent[] = [];
+      const state = new SharedState(input.state, (event) => (run.live ? run.live.push(event) : held.push(event)));
+      const context = new RunContext(init, state);
+      const run: Run = {
+        agent,
+        input,
+        context,
+        state,
+        held,
+        transcript: new Transcript(input.messages, this.keepClientSystemMessages),
+        tools: await this.toolsFor(agent, input.tools, context),
+        usage: [],
+      };
+      yield* this.loop(run, resumed);
     } catch (error) {
-      if (context.signal.aborted) {
+      if (init.signal.aborted) {
         this.logger.debug(`Run ${input.runId} stopped: the client disconnected`);
         return;
       }
@@ -82,54 +126,68 @@ export class AgentRunner {
     }
   }
 
-  private async *loop(agent: ResolvedAgent, input: RunAgentInput, context: AgentRunContext): AsyncGenerator<BaseEvent> {
-    const tools = await this.toolsFor(agent, input.tools, context);
-    // The agent's instructions are the server's: a client's system or developer message could rewrite them.
-    const history: Message[] = this.keepClientSystemMessages ? [...input.messages] : input.messages.filter((message) => message.role !== 'system' && message.role !== 'developer');
-    const usage: TokenUsage[] = [];
+  private async *loop(run: Run, resumed: readonly ResumeDecision[]): AsyncGenerator<BaseEvent> {
+    const { agent, input, tools, transcript, context } = run;
+    if (resumed.length) yield* this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
 
     for (let step = 1; step <= agent.maxSteps; step++) {
-      const turn = new TurnAssembler();
-      const request = { model: agent.model, instructions: agent.instructions, messages: history, tools: tools.definitions, temperature: agent.temperature };
+      const stepName = `model:${step}`;
+      if (agent.events.steps) yield { type: EventType.STEP_STARTED, stepName } as BaseEvent;
+      const turn = new TurnAssembler((toolName) => this.predictionFor(tools.backend.get(toolName)));
+      const request = { model: agent.model, instructions: agent.instructions, messages: transcript.forModel(), tools: tools.definitions, temperature: agent.temperature };
       for await (const chunk of callModel(this.model, request, context.signal, this.policy, context.logger)) {
         for (const event of turn.accept(chunk)) yield event;
       }
       for (const event of turn.close()) yield event;
-      usage.push(...turn.usage);
+      if (agent.events.steps) yield { type: EventType.STEP_FINISHED, stepName } as BaseEvent;
+      run.usage.push(...turn.usage);
 
       const message = turn.message;
-      if (message) history.push(message);
+      if (message) transcript.add(message);
       const calls = turn.toolCalls;
       if (!calls.length) {
-        yield this.finished(input, usage);
+        yield* this.finish(run);
         return;
       }
 
       const pending = calls.filter((call) => tools.frontend.has(call.function.name)).map((call) => call.id);
-      const serverCalls = calls.filter((call) => !tools.frontend.has(call.function.name));
-      for await (const event of this.executeTools(serverCalls, tools, context, history)) yield event;
+      const { now, approvals } = await this.triage(
+        calls.filter((call) => !tools.frontend.has(call.function.name)),
+        run,
+        turn.messageId,
+      );
+      yield* this.executeTools(run, now.map((call) => this.callJob(run, call)));
+      yield* run.held.splice(0);
 
+      // Calls that need a human end the run with an interrupt; a resume picks them up.
+      if (approvals.length) {
+        const interrupts = await this.interrupts.issue(context, approvals);
+        yield* this.finish(run, { outcome: { type: 'interrupt', interrupts } });
+        return;
+      }
       // Frontend tools run in the client: the run ends here and the client's next run carries the results.
       if (pending.length) {
-        yield this.finished(input, usage, { outcome: { type: 'success', pendingToolCallIds: pending } });
+        yield* this.finish(run, { outcome: { type: 'success', pendingToolCallIds: pending } });
         return;
       }
     }
     context.logger.warn(`Run ${input.runId} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`);
-    yield this.finished(input, usage, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
+    yield* this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
   }
 
-  private finished(input: RunAgentInput, usage: TokenUsage[], extra: Record<string, unknown> = {}): BaseEvent {
-    return {
+  private *finish(run: Run, extra: Record<string, unknown> = {}): Generator<BaseEvent> {
+    yield* run.held.splice(0);
+    if (run.agent.events.messagesSnapshot) yield { type: EventType.MESSAGES_SNAPSHOT, messages: [...run.transcript.messages] } as BaseEvent;
+    yield {
       type: EventType.RUN_FINISHED,
-      threadId: input.threadId,
-      runId: input.runId,
+      threadId: run.input.threadId,
+      runId: run.input.runId,
       ...extra,
-      ...(usage.length ? { usage: aggregateTokenUsage(usage) } : {}),
+      ...(run.usage.length ? { usage: aggregateTokenUsage(run.usage) } : {}),
     } as BaseEvent;
   }
 
-  private async toolsFor(agent: ResolvedAgent, clientTools: readonly Tool[], context: AgentRunContext): Promise<RunTools> {
+  private async toolsFor(agent: ResolvedAgent, clientTools: readonly Tool[], context: RunContext): Promise<RunTools> {
     // Tools the caller's guards refuse are not offered; a forged call to one finds no such tool.
     const backend = new Map((await this.registry.offeredFor(agent.id, context)).map((tool) => [tool.name, tool]));
     const frontend = new Set<string>();
@@ -146,34 +204,130 @@ export class AgentRunner {
     return { backend, frontend, definitions };
   }
 
-  /** Runs the turn's server-side calls concurrently (bounded), yielding each result as it lands. */
-  private async *executeTools(calls: ToolCall[], tools: RunTools, context: AgentRunContext, history: Message[]): AsyncGenerator<BaseEvent> {
-    if (!calls.length) return;
-    const channel = new EventChannel<{ call: ToolCall; outcome: ToolOutcome }>();
+  /**
+   * Splits the turn's server calls into those that run now and those that wait for approval.
+   * A call whose arguments fail their check runs now, so the model reads the problem at once;
+   * an approval rule that throws asks for approval rather than letting the call through.
+   */
+  private async triage(calls: ToolCall[], run: Run, assistantMessageId: string): Promise<{ now: ToolCall[]; approvals: ApprovalRequest[] }> {
+    const now: ToolCall[] = [];
+    const approvals: ApprovalRequest[] = [];
+    for (const call of calls) {
+      const tool = run.tools.backend.get(call.function.name);
+      const approval = tool?.approval;
+      if (!tool || !approval) {
+        now.push(call);
+        continue;
+      }
+      const checked = await this.invoker.check(tool, call.function.arguments);
+      if (!checked.ok) {
+        now.push(call);
+        continue;
+      }
+      let needed = true;
+      try {
+        needed = await approval.needed(checked.value, run.context);
+      } catch (error) {
+        this.logger.error(`Approval rule of ${tool.source} failed; asking for approval`, error instanceof Error ? error.stack : String(error));
+      }
+      if (needed) approvals.push({ call, tool: { ...tool, approval }, args: checked.value, assistantMessageId });
+      else now.push(call);
+    }
+    return { now, approvals };
+  }
+
+  private callJob(run: Run, call: ToolCall): ToolJob {
+    const tool = run.tools.backend.get(call.function.name);
+    if (!tool) {
+      const known = [...run.tools.backend.keys(), ...run.tools.frontend].join(', ') || 'none';
+      return { call, execute: async () => ({ content: '', error: `There is no tool named "${call.function.name}". Use one of: ${known}.` }) };
+    }
+    return { call, execute: (context) => this.callTool(run, tool, call, context) };
+  }
+
+  /** An interrupted call, answered: run it with the approved arguments, or tell the model it was declined. */
+  private resumeJob(run: Run, decision: ResumeDecision): ToolJob {
+    const { interrupt } = decision;
+    const call: ToolCall = { id: interrupt.toolCallId, type: 'function', function: { name: interrupt.toolName, arguments: decision.approved ? decision.args : interrupt.args } };
+    const origin = { assistantMessageId: interrupt.assistantMessageId };
+    if (!decision.approved) return { call, origin, execute: async () => ({ content: decision.answer }) };
+    return { ...this.callJob(run, call), origin };
+  }
+
+  /** Checks the arguments, applies predicted state, runs the tool; a failed call takes its prediction back. */
+  private async callTool(run: Run, tool: RegisteredTool, call: ToolCall, context: RunContext): Promise<ToolOutcome> {
+    const checked = await this.invoker.check(tool, call.function.arguments);
+    if (!checked.ok) return checked.outcome;
+    const restore = this.applyPrediction(run.state, tool, checked.value);
+    const outcome = await this.invoker.execute(tool, checked.value, call.id, context);
+    if (outcome.error) restore?.();
+    return outcome;
+  }
+
+  /** The PredictState event sent before a call of `tool` opens, so a UI shows its arguments as state while they stream. */
+  private predictionFor(tool: RegisteredTool | undefined): BaseEvent | undefined {
+    if (!tool?.predictState) return undefined;
+    const value = Object.entries(tool.predictState).map(([stateKey, argument]) => ({ state_key: stateKey, tool: tool.name, tool_argument: argument }));
+    return { type: EventType.CUSTOM, name: 'PredictState', value } as BaseEvent;
+  }
+
+  /** Makes the predicted state real once the call runs; returns how to take it back. */
+  private applyPrediction(state: SharedState, tool: RegisteredTool, args: unknown): (() => void) | undefined {
+    if (!tool.predictState || !isPlainObject(args) || !isPlainObject(state.value)) return undefined;
+    const before = state.value;
+    const predicted = { ...before };
+    for (const [stateKey, argument] of Object.entries(tool.predictState)) {
+      if (args[argument] !== undefined) predicted[stateKey] = args[argument];
+    }
+    state.set(predicted);
+    return () => {
+      const current = state.value;
+      if (!isPlainObject(current)) return;
+      const restored = { ...current };
+      for (const stateKey of Object.keys(tool.predictState!)) {
+        if (Object.hasOwn(before, stateKey)) restored[stateKey] = before[stateKey];
+        else delete restored[stateKey];
+      }
+      state.set(restored);
+    };
+  }
+
+  /**
+   * Runs tool calls concurrently (bounded). Each result is yielded as it lands, and what a tool
+   * reports while it runs (progress, state changes) is yielded at once, not after it returns.
+   */
+  private async *executeTools(run: Run, jobs: ToolJob[]): AsyncGenerator<BaseEvent> {
+    if (!jobs.length) return;
+    const channel = new EventChannel<BaseEvent>();
+    run.live = channel;
+    const steps = run.agent.events.steps;
     let next = 0;
     let failure: unknown;
     const worker = async () => {
-      while (next < calls.length && failure === undefined) {
-        const call = calls[next++]!;
-        const tool = tools.backend.get(call.function.name);
-        const outcome = tool
-          ? await this.invoker.invoke(tool, call, context)
-          : { content: '', error: `There is no tool named "${call.function.name}". Use one of: ${[...tools.backend.keys(), ...tools.frontend].join(', ') || 'none'}.` };
-        channel.push({ call, outcome });
+      while (next < jobs.length && failure === undefined) {
+        const { call, execute, origin } = jobs[next++]!;
+        const stepName = `tool:${call.function.name}:${call.id}`;
+        if (steps) channel.push({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
+        const outcome = await execute(run.context.forToolCall(call.id, new ActivityReporter((event) => channel.push(event))));
+        // A change the tool made to the state in place is sent before its result.
+        run.state.flush();
+        const content = outcome.error ? `Error: ${outcome.error}` : outcome.content;
+        const messageId = randomUUID();
+        run.transcript.addToolResult({ id: messageId, role: 'tool', toolCallId: call.id, content }, origin && { assistantMessageId: origin.assistantMessageId, toolCall: call });
+        channel.push({ type: EventType.TOOL_CALL_RESULT, messageId, toolCallId: call.id, content, role: 'tool' } as BaseEvent);
+        if (steps) channel.push({ type: EventType.STEP_FINISHED, stepName } as BaseEvent);
       }
     };
-    const workers = Array.from({ length: Math.min(this.toolConcurrency, calls.length) }, () =>
+    const workers = Array.from({ length: Math.min(this.toolConcurrency, jobs.length) }, () =>
       worker().catch((error: unknown) => {
         failure ??= error;
       }),
     );
     void Promise.all(workers).then(() => channel.end());
-
-    for await (const { call, outcome } of channel) {
-      const content = outcome.error ? `Error: ${outcome.error}` : outcome.content;
-      const messageId = randomUUID();
-      history.push({ id: messageId, role: 'tool', toolCallId: call.id, content });
-      yield { type: EventType.TOOL_CALL_RESULT, messageId, toolCallId: call.id, content, role: 'tool' } as BaseEvent;
+    try {
+      yield* channel;
+    } finally {
+      run.live = undefined;
     }
     if (failure !== undefined) throw failure;
   }

@@ -25,6 +25,9 @@ export class TurnAssembler {
   // Reused per chunk: the hot path allocates no array per token.
   private readonly out: BaseEvent[] = [];
 
+  /** `beforeToolCall` may give an event to send just before a call opens (predictive state, say). */
+  constructor(private readonly beforeToolCall?: (toolName: string) => BaseEvent | undefined) {}
+
   accept(chunk: ChatModelChunk): readonly BaseEvent[] {
     const out = this.out;
     out.length = 0;
@@ -57,6 +60,8 @@ export class TurnAssembler {
         call.id ||= chunk.id || `call_${randomUUID()}`;
         call.name ||= chunk.name;
         call.started = true;
+        const prelude = this.beforeToolCall?.(call.name);
+        if (prelude) out.push(prelude);
         out.push({ type: EventType.TOOL_CALL_START, toolCallId: call.id, toolCallName: call.name, parentMessageId: this.messageId } as BaseEvent);
         // Arguments that arrived before the call was named are sent now, in order.
         if (call.args) out.push({ type: EventType.TOOL_CALL_ARGS, toolCallId: call.id, delta: call.args } as BaseEvent);

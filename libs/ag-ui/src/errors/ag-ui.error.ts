@@ -77,3 +77,34 @@ export class ModelError extends AgUiError {
     super(code, message, 502);
   }
 }
+
+/**
+ * A run on a thread that waits for interrupts the run does not answer. Nothing is executed;
+ * `interrupts` lists what is pending, so a client that lost track can answer or cancel it.
+ */
+export class InterruptPendingError extends AgUiError {
+  constructor(interrupts: ReadonlyArray<{ id: string; toolCallId: string; expiresAt: string }>) {
+    super(
+      'INTERRUPT_PENDING',
+      `This thread is waiting for ${interrupts.length === 1 ? 'an interrupt' : `${interrupts.length} interrupts`} to be answered: resume with ${interrupts.map((i) => i.id).join(', ')}`,
+      409,
+      { interrupts },
+    );
+  }
+}
+
+/** A resume naming an interrupt this thread does not wait for: already answered (a replay), or never issued. */
+export class InterruptNotPendingError extends AgUiError {
+  constructor(ids: readonly string[]) {
+    super('INTERRUPT_NOT_PENDING', `No pending interrupt ${ids.join(', ')} on this thread: it was already answered, or never issued`, 409, { interruptIds: [...ids] });
+  }
+}
+
+/** An approval that came after the interrupt expired. It can still be cancelled, which frees the thread. */
+export class InterruptExpiredError extends AgUiError {
+  constructor(ids: readonly string[]) {
+    super('INTERRUPT_EXPIRED', `Interrupt ${ids.join(', ')} expired and can no longer be approved: resume it with status "cancelled"`, 409, {
+      interruptIds: [...ids],
+    });
+  }
+}

@@ -5,7 +5,8 @@ import type { AgUiModuleExtras } from '../ag-ui.options.js';
 import { ThreadAccess } from '../access/thread-access.service.js';
 import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
-import type { AgentRunContext } from '../agent/agent-run-context.js';
+import type { RunContextInit } from '../agent/run-context.js';
+import { InterruptService, type ResumeDecision } from '../interrupts/interrupt.service.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { negotiateEncoding } from '../protocol/media-type.js';
 import { checkInputLimits } from '../protocol/input-limits.js';
@@ -33,6 +34,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       private readonly runner: AgentRunner,
       private readonly info: AgentInfoService,
       private readonly access: ThreadAccess,
+      private readonly interrupts: InterruptService,
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
     ) {}
 
@@ -57,11 +59,15 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       let agent: ResolvedAgent;
       let input;
       let principal: string | undefined;
+      let resumed: ResumeDecision[];
       try {
         agent = resolveAgent();
         input = parseRunInput(await readJsonBody(req, this.settings.bodyLimit));
         checkInputLimits(input, this.settings.inputLimits);
         principal = await this.access.authorize(req.user, input.threadId);
+        await this.catalog.checkState(agent, input.state);
+        // Last, because it consumes the answered interrupts: nothing after it may refuse the run.
+        resumed = await this.interrupts.resume(input, principal, agent.id);
       } catch (error) {
         throw toHttpException(error);
       }
@@ -70,7 +76,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       const stream = new EventStream(res, { encoding: negotiateEncoding(req.headers.accept), keepAliveMs: this.settings.keepAliveMs });
       stream.open(req, () => abort.abort(new Error('client disconnected')));
 
-      const context: AgentRunContext = {
+      const context: RunContextInit = {
         agentId: agent.id,
         threadId: input.threadId,
         runId: input.runId,
@@ -79,12 +85,11 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         request: req,
         // forwardedProps are client data that tools see only where the agent opts in.
         input: agent.forwardedProps ? input : { ...input, forwardedProps: undefined },
-        state: input.state,
         signal: abort.signal,
         logger: this.logger,
       };
       try {
-        await stream.pipe(this.runner.run(agent, input, context));
+        await stream.pipe(this.runner.run(agent, input, context, resumed));
       } catch (error) {
         // The runner reports its own failures as RUN_ERROR; reaching here is a bug, and the stream is already ended.
         this.logger.error(`Stream of run ${input.runId} broke`, error instanceof Error ? error.stack : String(error));

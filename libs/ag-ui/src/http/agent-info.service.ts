@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
+import { RunContext } from '../agent/run-context.js';
 import { PROTOCOL_VERSION, type AgentCapabilities } from '@ag-ui/core';
 import { CHAT_MODEL } from '../ag-ui.constants.js';
 import { AgentCatalog } from '../agent/agent.catalog.js';
@@ -17,6 +18,10 @@ export interface ToolInfo {
   /** The form offered with `strict: true`, or null when the tool is offered without strict mode. */
   strictParameters: JsonSchema | null;
   schemaSource: ToolSchemaSource;
+  /** Whether a call may stop the run for a human's approval (an interrupt). */
+  approval: boolean;
+  /** `{ stateKey: argumentName }` when the tool predicts state from its arguments. */
+  predictState?: Record<string, string>;
 }
 
 export interface AgentInfo {
@@ -31,9 +36,9 @@ export interface AgentsInfo {
   agents: AgentInfo[];
 }
 
-/** A run context for deciding what a caller is offered outside a run: no thread, no input. */
+/** A run context for deciding what a caller is offered outside a run: no thread, no input, no state. */
 function listingContext(agentId: string, request: IncomingMessage & { user?: unknown }): AgentRunContext {
-  return {
+  return RunContext.detached({
     agentId,
     threadId: '',
     runId: '',
@@ -41,10 +46,9 @@ function listingContext(agentId: string, request: IncomingMessage & { user?: unk
     principal: undefined,
     request,
     input: { threadId: '', runId: '', messages: [], tools: [], context: [], state: undefined, forwardedProps: undefined },
-    state: undefined,
     signal: new AbortController().signal,
     logger: LISTING_LOGGER,
-  };
+  });
 }
 
 const LISTING_LOGGER = new Logger('AgUi');
@@ -56,6 +60,8 @@ function toolInfo(tool: RegisteredTool): ToolInfo {
     parameters: tool.parameters,
     strictParameters: tool.strictParameters ?? null,
     schemaSource: tool.schema.source,
+    approval: tool.approval !== undefined,
+    ...(tool.predictState ? { predictState: { ...tool.predictState } } : {}),
   };
 }
 
@@ -88,6 +94,8 @@ export class AgentInfoService {
               clientProvided: true,
             },
             reasoning: { supported: true, streaming: true },
+            state: { snapshots: true, deltas: true },
+            humanInTheLoop: { supported: true, approvals: true, interrupts: true, approveWithEdits: true },
             execution: { maxIterations: agent.maxSteps },
           },
         };

@@ -1,7 +1,20 @@
 import { SetMetadata } from '@nestjs/common';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { AGENT_TOOL_METADATA } from '../ag-ui.constants.js';
+import type { AgentRunContext } from '../agent/agent-run-context.js';
 import type { JsonSchema } from './schema/json-schema.types.js';
+
+/** Decides, from the checked arguments and the run, whether a call needs a human's approval. */
+export type ToolApprovalPredicate<TArgs = any> = (args: TArgs, context: AgentRunContext) => boolean | Promise<boolean>;
+
+export interface ToolApprovalOptions<TArgs = any> {
+  /** When approval is needed; always when absent. */
+  when?: ToolApprovalPredicate<TArgs>;
+  /** The question shown to whoever approves; defaults to one naming the tool and its arguments. */
+  message?: string | ((args: TArgs, context: AgentRunContext) => string);
+  /** How long the approval may take, overriding the module's `approvalTtlMs`. */
+  ttlMs?: number;
+}
 
 export interface AgentToolOptions {
   /** Name the model calls; defaults to the method name. */
@@ -23,6 +36,18 @@ export interface AgentToolOptions {
    * module's `strictTools` (true); a schema that cannot be made strict is sent without it, with a warning.
    */
   strict?: boolean;
+  /**
+   * Ask a human before the call runs (AG-UI 1.0 interrupt): `true`, a predicate of the
+   * arguments and the run, or options. The run ends with the interrupt; a resume approves
+   * (possibly with edited arguments, checked again), rejects or cancels it.
+   */
+  approval?: boolean | ToolApprovalPredicate | ToolApprovalOptions;
+  /**
+   * Predictive state: `{ stateKey: argumentName }`. A `PredictState` CUSTOM event precedes the
+   * call, so a UI shows the argument as state while it streams; when the call runs, the state
+   * key takes the argument's value (and gets its old value back if the call fails).
+   */
+  predictState?: Record<string, string>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { AG_UI_MODULE_OPTIONS, AG_UI_TOOL_CONTEXT, AGENT_TOOL_METADATA, TOOL_PAR
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
 import type { AgentToolOptions } from './agent-tool.decorator.js';
+import { toolApprovalOf } from '../interrupts/tool-approval.js';
 import { toLooseJsonSchema, toStrictJsonSchema } from './schema/strict-json-schema.js';
 import { ToolSchemaResolver } from './schema/tool-schema.resolver.js';
 import { createToolContextCreator } from './tool-context-creator.factory.js';
@@ -113,6 +114,8 @@ export class ToolExplorer implements OnModuleInit {
       schema,
       agents: options.agents,
       timeoutMs: options.timeoutMs,
+      approval: toolApprovalOf(name, options.approval, source),
+      ...(options.predictState ? { predictState: this.predictStateOf(options.predictState, parameters, source) } : {}),
       source,
       invoke: (args, context, toolCallId) => call(context.request, undefined, { tool: name, toolCallId, args, context, phase: 'call' }),
       offeredTo: this.offerCheck(wrapper, prototype, methodName, name),
@@ -140,6 +143,17 @@ export class ToolExplorer implements OnModuleInit {
         return false;
       }
     };
+  }
+
+  /** Each predicted argument must be one the schema declares, or the UI would wait for a value that never streams. */
+  private predictStateOf(predictState: Record<string, string>, parameters: Record<string, unknown>, source: string): Record<string, string> {
+    const properties = (parameters.properties ?? {}) as Record<string, unknown>;
+    for (const [stateKey, argument] of Object.entries(predictState)) {
+      if (!Object.hasOwn(properties, argument)) {
+        throw new Error(`@AgentTool() on ${source}: predictState maps "${stateKey}" to argument "${argument}", which the arguments' schema does not declare`);
+      }
+    }
+    return { ...predictState };
   }
 
   private strictFormOf(jsonSchema: Record<string, unknown>, source: string, wanted: boolean) {

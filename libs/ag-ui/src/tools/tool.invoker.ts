@@ -2,7 +2,7 @@ import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ToolCall } from '@ag-ui/core';
 import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
-import type { AgentRunContext } from '../agent/agent-run-context.js';
+import type { RunContext } from '../agent/run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
 import { removeOmittedNulls } from './schema/strict-json-schema.js';
 import type { RegisteredTool } from './tool.registry.js';
@@ -47,26 +47,36 @@ export class ToolInvoker {
     this.defaultTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   }
 
-  async invoke(tool: RegisteredTool, call: ToolCall, context: AgentRunContext): Promise<ToolOutcome> {
+  async invoke(tool: RegisteredTool, call: ToolCall, context: RunContext): Promise<ToolOutcome> {
+    const checked = await this.check(tool, call.function.arguments);
+    return checked.ok ? this.execute(tool, checked.value, call.id, context) : checked.outcome;
+  }
+
+  /** Parses and checks the model's argument text; what fails becomes the tool result the model reads. */
+  async check(tool: RegisteredTool, argumentsText: string): Promise<{ ok: true; value: unknown } | { ok: false; outcome: ToolOutcome }> {
     let parsed: unknown;
     try {
-      parsed = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
+      parsed = argumentsText.trim() ? JSON.parse(argumentsText) : {};
     } catch {
-      return { content: '', error: `The arguments are not valid JSON: ${call.function.arguments.slice(0, 200)}` };
+      return { ok: false, outcome: { content: '', error: `The arguments are not valid JSON: ${argumentsText.slice(0, 200)}` } };
     }
     // A strict schema makes the model send null for an optional argument it leaves out.
     const checked = await tool.schema.check(removeOmittedNulls(parsed, tool.parameters));
     if (!checked.ok) {
-      return { content: '', error: `Invalid arguments for ${tool.name}: ${checked.problems.join('; ')}. Correct them and call ${tool.name} again.` };
+      return { ok: false, outcome: { content: '', error: `Invalid arguments for ${tool.name}: ${checked.problems.join('; ')}. Correct them and call ${tool.name} again.` } };
     }
+    return checked;
+  }
 
+  /** Runs a call whose arguments passed `check`, within the tool's time limit. */
+  async execute(tool: RegisteredTool, args: unknown, toolCallId: string, context: RunContext): Promise<ToolOutcome> {
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new ToolTimeout()), timeoutMs);
     const signal = AbortSignal.any([context.signal, timeout.signal]);
     const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     try {
-      const result = await Promise.race([tool.invoke(checked.value, { ...context, signal }, call.id), timedOut]);
+      const result = await Promise.race([tool.invoke(args, context.withSignal(signal), toolCallId), timedOut]);
       return { content: serialize(result) };
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason;

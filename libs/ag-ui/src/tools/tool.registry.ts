@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
+import type { ToolApproval } from '../interrupts/tool-approval.js';
 import type { ModelToolDefinition } from '../models/chat-model.interface.js';
 import type { JsonSchema } from './schema/json-schema.types.js';
 import type { ToolSchema } from './schema/tool-schema.interface.js';
@@ -15,6 +16,10 @@ export interface RegisteredTool {
   readonly schema: ToolSchema;
   readonly agents?: readonly string[];
   readonly timeoutMs?: number;
+  /** Present when a call may need a human's approval first. */
+  readonly approval?: ToolApproval;
+  /** `{ stateKey: argumentName }` for predictive state updates. */
+  readonly predictState?: Readonly<Record<string, string>>;
   /** `Class.method`, for messages that must point at the code. */
   readonly source: string;
   /** Calls the method through Nest's pipeline with arguments that passed `schema.check`. */

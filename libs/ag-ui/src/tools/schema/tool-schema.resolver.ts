@@ -42,14 +42,8 @@ export class ToolSchemaResolver {
     if (params.length && argsIndex !== undefined) throw new Error(`${source} uses both @ToolArgs() and @ToolParam(): pick one`);
     if (params.length && options.parameters) throw new Error(`${source} has @ToolParam() and @AgentTool({ parameters }): pick one`);
 
-    const { parameters } = options;
     // Given, `parameters` is the schema: TypeScript's metadata for a type like `z.output<…>` can name a runtime function that is no DTO.
-    if (parameters !== undefined) {
-      if (isStandardSchema(parameters)) return standardToolSchema(parameters, source);
-      if (isClass(parameters)) return classValidatorToolSchema(parameters, source);
-      if (isJsonSchemaObject(parameters)) return this.jsonToolSchema(parameters, source);
-      throw new Error(`@AgentTool() on ${source}: parameters must be a Standard Schema, a DTO class or a JSON Schema object`);
-    }
+    if (options.parameters !== undefined) return this.fromSchema(options.parameters, source, '@AgentTool() parameters');
     if (isClass(argsType)) return classValidatorToolSchema(argsType, source);
     if (argsIndex !== undefined) {
       throw new Error(`@ToolArgs() on ${source} needs a DTO class as its type, or @AgentTool({ parameters }): an interface or type alias leaves no schema at run time`);
@@ -58,12 +52,20 @@ export class ToolSchemaResolver {
     return { source: 'none', jsonSchema: EMPTY_ARGUMENTS, check: async (args) => ({ ok: true, value: args }) };
   }
 
-  private jsonToolSchema(schema: JsonSchema, source: string): ToolSchema {
+  /** A schema given as a value (a tool's `parameters`, an agent's `stateSchema`), from whichever source it is. */
+  async fromSchema(schema: unknown, source: string, what: string): Promise<ToolSchema> {
+    if (isStandardSchema(schema)) return standardToolSchema(schema, source);
+    if (isClass(schema)) return classValidatorToolSchema(schema, source);
+    if (isJsonSchemaObject(schema)) return this.jsonToolSchema(schema, source, what);
+    throw new Error(`${what} of ${source} must be a Standard Schema, a DTO class or a JSON Schema object`);
+  }
+
+  private jsonToolSchema(schema: JsonSchema, source: string, what: string): ToolSchema {
     try {
       const check = this.validator.compile(schema);
       return { source: 'json-schema', jsonSchema: schema, check: async (args) => check(args) };
     } catch (error) {
-      throw new Error(`@AgentTool() on ${source}: parameters is not a valid JSON Schema: ${(error as Error).message}`);
+      throw new Error(`${what} of ${source} is not a valid JSON Schema: ${(error as Error).message}`);
     }
   }
 }

@@ -1,0 +1,79 @@
+import type { Logger } from '@nestjs/common';
+import type { RunAgentInput } from '@ag-ui/core';
+import type { IncomingMessage } from 'node:http';
+import { ActivityReporter } from '../state/activity.reporter.js';
+import { SharedState } from '../state/shared-state.js';
+import type { AgentRunContext } from './agent-run-context.js';
+
+/** What the HTTP layer knows of a run before it starts. */
+export interface RunContextInit {
+  readonly agentId: string;
+  readonly threadId: string;
+  readonly runId: string;
+  readonly user: unknown;
+  readonly principal: string | undefined;
+  readonly request: IncomingMessage;
+  readonly input: RunAgentInput;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+}
+
+/** The run's context, bound to its shared state and, inside a tool call, to that call's progress. */
+export class RunContext implements AgentRunContext {
+  readonly agentId: string;
+  readonly threadId: string;
+  readonly runId: string;
+  readonly user: unknown;
+  readonly principal: string | undefined;
+  readonly request: IncomingMessage;
+  readonly input: RunAgentInput;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly #state: SharedState;
+  readonly #activity?: ActivityReporter;
+
+  constructor(
+    init: RunContextInit,
+    state: SharedState,
+    readonly toolCallId?: string,
+    activity?: ActivityReporter,
+  ) {
+    ({ agentId: this.agentId, threadId: this.threadId, runId: this.runId, user: this.user, principal: this.principal } = init);
+    ({ request: this.request, input: this.input, signal: this.signal, logger: this.logger } = init);
+    this.#state = state;
+    this.#activity = activity;
+  }
+
+  /** A context outside any run (listing tools): state reads `{}` and changes go nowhere. */
+  static detached(init: RunContextInit): RunContext {
+    return new RunContext(init, new SharedState(undefined, () => undefined));
+  }
+
+  get state(): any {
+    return this.#state.value;
+  }
+
+  setState(update: unknown): void {
+    this.#state.set(update);
+  }
+
+  progress(content: Record<string, unknown>, options?: { activityType?: string }): void {
+    if (!this.#activity) throw new Error('ctx.progress() reports the progress of a tool call: call it inside a tool');
+    this.#activity.report(content, options?.activityType);
+  }
+
+  /** The context one tool call receives. */
+  forToolCall(toolCallId: string, activity: ActivityReporter): RunContext {
+    return new RunContext(this, this.#state, toolCallId, activity);
+  }
+
+  /** The same context with another signal, e.g. one that also fires on the tool's timeout. */
+  withSignal(signal: AbortSignal): RunContext {
+    return new RunContext({ ...this.init(), signal }, this.#state, this.toolCallId, this.#activity);
+  }
+
+  private init(): RunContextInit {
+    const { agentId, threadId, runId, user, principal, request, input, signal, logger } = this;
+    return { agentId, threadId, runId, user, principal, request, input, signal, logger };
+  }
+}
