@@ -1,7 +1,7 @@
 export interface Order {
   id: string;
   customerId: string;
-  status: 'processing' | 'shipped' | 'delivered' | 'cancelled';
+  status: 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
   items: Array<{ sku: string; name: string; quantity: number; unitPrice: number }>;
   total: number;
   invoiceId: string;

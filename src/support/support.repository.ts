@@ -21,6 +21,13 @@ export class SupportRepository {
     return this.invoices.find((invoice) => invoice.id === invoiceId && invoice.customerId === customerId);
   }
 
+  /** Marks the customer's order refunded; undefined when it is not theirs. */
+  refund(customerId: string, orderId: string): Order | undefined {
+    const order = this.orderOf(customerId, orderId);
+    if (order) order.status = 'refunded';
+    return order;
+  }
+
   openTicket(ticket: Omit<Ticket, 'id' | 'openedAt'>): Ticket {
     const created: Ticket = { ...ticket, id: `TCK-${3001 + this.tickets.length}`, openedAt: new Date().toISOString() };
     this.tickets.push(created);
