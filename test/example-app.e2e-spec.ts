@@ -67,10 +67,15 @@ describe('example app on the offline model', () => {
   });
 
   it('lists the support agent and the tools the caller may use', async () => {
-    const tools = async (headers: Record<string, string>) =>
-      ((await (await fetch(`${url}/agents`, { headers })).json()).agents[0].tools as Array<{ name: string }>).map((tool) => tool.name).sort();
-    expect(await tools(asAlice)).toEqual(['checkInvoice', 'getOrder', 'listMyOrders', 'openTicket']);
-    expect(await tools(await login(url, 'sam'))).toEqual(['checkInvoice', 'getOrder', 'listMyOrders', 'lookupCustomerOrders', 'openTicket']);
+    const listed = async (headers: Record<string, string>) =>
+      (await (await fetch(`${url}/agents`, { headers })).json()).agents[0].tools as Array<{ name: string; approval: boolean; predictState?: object }>;
+    const names = async (headers: Record<string, string>) => (await listed(headers)).map((tool) => tool.name).sort();
+    const everyone = ['checkInvoice', 'draftMessage', 'getOrder', 'listMyOrders', 'openTicket', 'refundOrder', 'traceShipment', 'watchOrder'];
+    expect(await names(asAlice)).toEqual(everyone);
+    expect(await names(await login(url, 'sam'))).toEqual([...everyone, 'lookupCustomerOrders'].sort());
+    const tools = await listed(asAlice);
+    expect(tools.filter((tool) => tool.approval).map((tool) => tool.name)).toEqual(['refundOrder']);
+    expect(tools.find((tool) => tool.name === 'draftMessage')!.predictState).toEqual({ draft: 'text' });
   });
 
   it('refuses runs without a valid token, and wrong passwords, as JSON before any stream', async () => {
