@@ -308,9 +308,13 @@ export class AgentRunner {
         const { call, execute, origin } = jobs[next++]!;
         const stepName = `tool:${call.function.name}:${call.id}`;
         if (steps) channel.push({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
-        const outcome = await execute(run.context.forToolCall(call.id, new ActivityReporter((event) => channel.push(event))));
-        // A change the tool made to the state in place is sent before its result.
-        run.state.flush();
+        let outcome = await execute(run.context.forToolCall(call.id, new ActivityReporter((event) => channel.push(event))));
+        try {
+          // A change the tool made to the state in place is sent before its result.
+          run.state.flush();
+        } catch {
+          outcome = { content: '', error: 'The tool left the shared state in a form that is not JSON; its unsent changes were undone' };
+        }
         const content = outcome.error ? `Error: ${outcome.error}` : outcome.content;
         const messageId = randomUUID();
         run.transcript.addToolResult({ id: messageId, role: 'tool', toolCallId: call.id, content }, origin && { assistantMessageId: origin.assistantMessageId, toolCall: call });

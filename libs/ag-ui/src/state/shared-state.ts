@@ -15,13 +15,16 @@ export class SharedState {
   private current: unknown;
   /** What the client holds: a private JSON copy, never handed out, so patches built from it stay true. */
   private sent: unknown;
+  /** False while the client's state is unknown (it sent none, or `null`): the first change is then a snapshot. */
+  private known: boolean;
 
   constructor(
     initial: unknown,
     private readonly emit: (event: BaseEvent) => void,
   ) {
-    // A client that sends no state holds `{}` (HttpAgent's default), so tools can always spread it.
-    this.sent = initial === undefined ? {} : toJsonValue(initial);
+    // Tools always see an object to spread, even when the client sent no state.
+    this.known = initial !== undefined && initial !== null;
+    this.sent = this.known ? toJsonValue(initial) : {};
     this.current = toJsonValue(this.sent);
   }
 
@@ -30,20 +33,30 @@ export class SharedState {
   }
 
   set(update: StateUpdate): void {
-    this.current = typeof update === 'function' ? (update as (current: unknown) => unknown)(this.current) : update;
+    const next = typeof update === 'function' ? (update as (current: unknown) => unknown)(this.current) : update;
+    // Refused before it is kept: a value that is not JSON (a BigInt, a cycle) throws here and changes nothing.
+    toJsonValue(next);
+    this.current = next;
     this.flush();
   }
 
-  /** Sends what changed since the last event, including changes a tool made in place. */
+  /**
+   * Sends what changed since the last event, including changes a tool made in place. A state
+   * left in a form that is not JSON is put back to what the client holds, and the error thrown.
+   */
   flush(): void {
-    const next = toJsonValue(this.current);
+    let next: unknown;
+    try {
+      next = toJsonValue(this.current);
+    } catch (error) {
+      this.current = toJsonValue(this.sent);
+      throw error;
+    }
     const patch = diffJson(this.sent, next);
-    if (!patch.length) return;
+    if (!patch.length && this.known) return;
+    const snapshot = !this.known || replacesRoot(patch);
     this.sent = next;
-    this.emit(
-      replacesRoot(patch)
-        ? ({ type: EventType.STATE_SNAPSHOT, snapshot: next } as BaseEvent)
-        : ({ type: EventType.STATE_DELTA, delta: patch } as BaseEvent),
-    );
+    this.known = true;
+    this.emit(snapshot ? ({ type: EventType.STATE_SNAPSHOT, snapshot: next } as BaseEvent) : ({ type: EventType.STATE_DELTA, delta: patch } as BaseEvent));
   }
 }
