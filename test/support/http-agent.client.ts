@@ -23,6 +23,10 @@ export interface RunOptions {
   state?: unknown;
   /** Reuse an agent (and its message history) across runs. */
   agent?: HttpAgent;
+  /** Answers to the thread's pending interrupts (AG-UI 1.0 resume). */
+  resume?: RunAgentInput['resume'];
+  /** Sees each event as the client receives it, e.g. to note when it arrived. */
+  onEvent?: (event: BaseEvent) => void;
 }
 
 export const userMessage = (content: string, id = randomUUID()): Message => ({ id, role: 'user', content });
@@ -36,8 +40,13 @@ export async function runWithHttpAgent(options: RunOptions): Promise<AgentRun> {
   if (options.state !== undefined) agent.setState(options.state as Record<string, unknown>);
   const events: BaseEvent[] = [];
   await agent.runAgent(
-    { runId, tools: options.tools ?? [], context: options.context ?? [], forwardedProps: options.forwardedProps },
-    { onEvent: ({ event }) => void events.push(event) },
+    { runId, tools: options.tools ?? [], context: options.context ?? [], forwardedProps: options.forwardedProps, ...(options.resume ? { resume: options.resume } : {}) },
+    {
+      onEvent: ({ event }) => {
+        events.push(event);
+        options.onEvent?.(event);
+      },
+    },
   );
   return { input: { threadId, runId }, events, messages: agent.messages, agent };
 }

@@ -36,8 +36,8 @@ export class ThreadAccess {
     this.principalOf = options.principalOf ?? defaultPrincipalOf;
   }
 
-  /** The run's principal, once it may run on `threadId`; undefined in anonymous mode. */
-  async authorize(user: unknown, threadId: string): Promise<string | undefined> {
+  /** The run's principal, from `request.user`; undefined in anonymous mode. A run without a user is a 401. */
+  identify(user: unknown): string | undefined {
     if (user === undefined || user === null) {
       if (this.anonymous) return undefined;
       this.logger.warn('A run came without request.user: add a guard that authenticates, or set anonymous: true to allow runs without one');
@@ -47,8 +47,13 @@ export class ThreadAccess {
     if (principal === undefined || principal === '') {
       throw new Error(`request.user has none of ${ID_FIELDS.join(', ')}: give AgUiModule a principalOf(user) that returns its id`);
     }
+    return principal;
+  }
+
+  /** Claims `threadId` for the principal unless another owns it (a 403); anonymous runs claim nothing. */
+  async claim(threadId: string, principal: string | undefined): Promise<void> {
+    if (principal === undefined) return;
     const owner = await this.store.claim(threadId, principal);
     if (owner !== principal) throw new ThreadForbiddenError();
-    return principal;
   }
 }

@@ -37,12 +37,19 @@ export class Transcript {
    * Places a tool result after the assistant message that made the call (and its earlier
    * results). A result the client already put there for the same call (some clients add the
    * approval answer as a tool message) gives way to the server's. When the client's history
-   * lacks the call, `call` rebuilds it so the model still sees a call before its answer.
+   * lacks the call, `call` rebuilds it so the model still sees a call before its answer; when it
+   * has it, `call` sets its arguments to those the call ran with.
    */
   addToolResult(result: ToolMessage, call?: { assistantMessageId: string; toolCall: ToolCall }): void {
     const stale = this.list.findIndex((message) => message.role === 'tool' && message.toolCallId === result.toolCallId);
     if (stale >= 0) this.list.splice(stale, 1);
     let owner = this.list.findIndex((message) => message.role === 'assistant' && message.toolCalls?.some((toolCall) => toolCall.id === result.toolCallId));
+    if (owner >= 0 && call) {
+      // The history shows the arguments the call ran with (edited by the user, or the server's record), not the client's copy.
+      const message = this.list[owner] as AssistantMessage;
+      const toolCalls = message.toolCalls!.map((toolCall) => (toolCall.id === call.toolCall.id ? { ...toolCall, function: { ...toolCall.function, arguments: call.toolCall.function.arguments } } : toolCall));
+      this.list[owner] = { ...message, toolCalls };
+    }
     if (owner < 0) {
       if (!call) {
         this.list.push(result);

@@ -64,7 +64,10 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         agent = resolveAgent();
         input = parseRunInput(await readJsonBody(req, this.settings.bodyLimit));
         checkInputLimits(input, this.settings.inputLimits);
-        principal = await this.access.authorize(req.user, input.threadId);
+        principal = this.access.identify(req.user);
+        // A thread waiting for a human stays its owner's, even if the ownership store forgot it meanwhile.
+        await this.interrupts.checkOwner(input.threadId, principal);
+        await this.access.claim(input.threadId, principal);
         await this.catalog.checkState(agent, input.state);
         // Last, because it consumes the answered interrupts: nothing after it may refuse the run.
         resumed = await this.interrupts.resume(input, principal, agent.id);

@@ -12,7 +12,7 @@ import {
   ThreadForbiddenError,
 } from '../errors/ag-ui.error.js';
 import { INTERRUPT_STORE, type InterruptStore } from '../stores/interrupt.store.js';
-import { isPlainObject } from '../state/json-value.js';
+import { isPlainObject, toJsonValue } from '../state/json-value.js';
 import { ToolInvoker } from '../tools/tool.invoker.js';
 import { ToolRegistry, type RegisteredTool } from '../tools/tool.registry.js';
 import type { PendingInterrupt } from './pending-interrupt.js';
@@ -51,6 +51,7 @@ export class InterruptService {
     @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
   ) {
     this.defaultTtlMs = options.approvalTtlMs ?? DEFAULT_APPROVAL_TTL_MS;
+    if (!(Number.isFinite(this.defaultTtlMs) && this.defaultTtlMs > 0)) throw new Error('AgUiModule: approvalTtlMs must be a positive number of milliseconds');
   }
 
   /** Records the run's approval requests and returns them as the interrupts of its RUN_FINISHED. */
@@ -77,13 +78,19 @@ export class InterruptService {
         toolCallId: request.call.id,
         responseSchema: approvalResponseSchema(request.tool),
         expiresAt: new Date(expiresAt).toISOString(),
-        metadata: { toolName: request.tool.name, args: parseOrText(request.call.function.arguments) },
+        metadata: { toolName: request.tool.name, args: toJsonValue(request.args) },
       };
       return { pending, interrupt };
     });
     const retainUntil = Math.max(...issued.map(({ pending }) => pending.expiresAt)) + EXPIRED_RETENTION_MS;
     await this.store.save(context.threadId, issued.map(({ pending }) => pending), retainUntil);
     return issued.map(({ interrupt }) => interrupt);
+  }
+
+  /** Refuses (403) a caller who is not the principal of the thread's pending interrupts, before any claim or answer. */
+  async checkOwner(threadId: string, principal: string | undefined): Promise<void> {
+    const pending = await this.store.list(threadId);
+    if (pending.some((interrupt) => interrupt.principal !== principal)) throw new ThreadForbiddenError();
   }
 
   /**
@@ -114,7 +121,7 @@ export class InterruptService {
     const expired: string[] = [];
     for (const answer of answers) {
       const interrupt = byId.get(answer.interruptId)!;
-      // Thread ownership already checked the caller; this holds even if ownership was forgotten meanwhile.
+      // checkOwner ran before; this holds if the store changed in between.
       if (interrupt.principal !== principal) throw new ThreadForbiddenError();
       if (interrupt.agentId !== agentId) {
         throw new InvalidRunInputError(`Interrupt ${interrupt.id} belongs to agent "${interrupt.agentId}": resume it on that agent's endpoint`);
@@ -168,12 +175,4 @@ function approvalResponseSchema(tool: RegisteredTool): Record<string, unknown> {
     required: ['approved'],
     additionalProperties: false,
   };
-}
-
-function parseOrText(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }
