@@ -12,7 +12,7 @@ import { EventType, type BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
 import { OpenAI } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionMessageToolCall, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { announceReady } from './shared/bench-model.js';
+import { serveBench } from './shared/bench-server.js';
 import { WEATHER_TOOL, weatherIn } from './shared/weather.tool.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -246,20 +246,4 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
 const server = createServer((req, res) => {
   handle(req, res).catch(() => res.destroy());
 });
-server.keepAliveTimeout = 60_000;
-server.headersTimeout = 65_000;
-server.on('clientError', (_error, socket) => socket.destroy());
-
-server.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', backlog: 4096 }, () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('Expected a TCP address');
-  announceReady('BASELINE', `http://127.0.0.1:${address.port}/agent`);
-});
-
-function shutdown(): void {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2_000).unref();
-}
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+serveBench(server, 'BASELINE', '/agent');

@@ -6,7 +6,8 @@
  * Run: PORT=0 node dist/bench/fake-model.server.js  →  prints `FAKE_MODEL_READY http://127.0.0.1:<port>/v1`
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { announceReady, parseBenchModel, type BenchModel } from './shared/bench-model.js';
+import { parseBenchModel, type BenchModel } from './shared/bench-model.js';
+import { serveBench } from './shared/bench-server.js';
 import { WEATHER_TOOL } from './shared/weather.tool.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -165,22 +166,4 @@ const server = createServer((req, res) => {
     res.destroy();
   });
 });
-server.keepAliveTimeout = 60_000;
-server.headersTimeout = 65_000;
-server.on('connection', (socket) => socket.setNoDelay(true));
-server.on('clientError', (_error, socket) => socket.destroy());
-
-server.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1', backlog: 4096 }, () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('Expected a TCP address');
-  announceReady('FAKE_MODEL', `http://127.0.0.1:${address.port}/v1`);
-});
-
-function shutdown(): void {
-  server.close(() => process.exit(0));
-  // Open streams would keep close() waiting: cut them, the bench is over.
-  server.closeAllConnections();
-  setTimeout(() => process.exit(0), 2_000).unref();
-}
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+serveBench(server, 'FAKE_MODEL', '/v1');
