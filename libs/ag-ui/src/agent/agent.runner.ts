@@ -230,7 +230,7 @@ export class AgentRunner {
       } catch (error) {
         this.logger.error(`Approval rule of ${tool.source} failed; asking for approval`, error instanceof Error ? error.stack : String(error));
       }
-      if (needed) approvals.push({ call, tool: { ...tool, approval }, args: checked.value, assistantMessageId });
+      if (needed) approvals.push({ call, tool, approval, args: checked.value, assistantMessageId });
       else now.push(call);
     }
     return { now, approvals };

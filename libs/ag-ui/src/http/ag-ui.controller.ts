@@ -66,11 +66,11 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         checkInputLimits(input, this.settings.inputLimits);
         principal = this.access.identify(req.user);
         // A thread waiting for a human stays its owner's, even if the ownership store forgot it meanwhile.
-        await this.interrupts.checkOwner(input.threadId, principal);
+        const pending = await this.interrupts.pendingFor(input.threadId, principal);
         await this.access.claim(input.threadId, principal);
         await this.catalog.checkState(agent, input.state);
         // Last, because it consumes the answered interrupts: nothing after it may refuse the run.
-        resumed = await this.interrupts.resume(input, principal, agent.id);
+        resumed = await this.interrupts.resume(input, pending, principal, agent.id);
       } catch (error) {
         throw toHttpException(error);
       }

@@ -16,6 +16,7 @@ import { isPlainObject, toJsonValue } from '../state/json-value.js';
 import { ToolInvoker } from '../tools/tool.invoker.js';
 import { ToolRegistry, type RegisteredTool } from '../tools/tool.registry.js';
 import type { PendingInterrupt } from './pending-interrupt.js';
+import type { ToolApproval } from './tool-approval.js';
 
 export const TOOL_APPROVAL_REASON = 'tool_approval';
 const DEFAULT_APPROVAL_TTL_MS = 60 * 60_000;
@@ -25,7 +26,8 @@ const EXPIRED_RETENTION_MS = 24 * 60 * 60_000;
 /** A call the model made that needs approval, with its checked arguments. */
 export interface ApprovalRequest {
   readonly call: ToolCall;
-  readonly tool: RegisteredTool & { approval: NonNullable<RegisteredTool['approval']> };
+  readonly tool: RegisteredTool;
+  readonly approval: ToolApproval;
   readonly args: unknown;
   readonly assistantMessageId: string;
 }
@@ -58,7 +60,7 @@ export class InterruptService {
   async issue(context: RunContext, requests: readonly ApprovalRequest[]): Promise<Interrupt[]> {
     const now = Date.now();
     const issued = requests.map((request) => {
-      const expiresAt = now + (request.tool.approval.ttlMs ?? this.defaultTtlMs);
+      const expiresAt = now + (request.approval.ttlMs ?? this.defaultTtlMs);
       const pending: PendingInterrupt = {
         id: `int_${randomUUID()}`,
         threadId: context.threadId,
@@ -74,7 +76,7 @@ export class InterruptService {
       const interrupt: Interrupt = {
         id: pending.id,
         reason: TOOL_APPROVAL_REASON,
-        message: request.tool.approval.message(request.args, context),
+        message: request.approval.message(request.args, context),
         toolCallId: request.call.id,
         responseSchema: approvalResponseSchema(request.tool),
         expiresAt: new Date(expiresAt).toISOString(),
@@ -87,10 +89,14 @@ export class InterruptService {
     return issued.map(({ interrupt }) => interrupt);
   }
 
-  /** Refuses (403) a caller who is not the principal of the thread's pending interrupts, before any claim or answer. */
-  async checkOwner(threadId: string, principal: string | undefined): Promise<void> {
+  /**
+   * The thread's pending interrupts, read once per run. A caller who is not their principal is
+   * refused (403) here, before any claim of the thread or any answer.
+   */
+  async pendingFor(threadId: string, principal: string | undefined): Promise<PendingInterrupt[]> {
     const pending = await this.store.list(threadId);
     if (pending.some((interrupt) => interrupt.principal !== principal)) throw new ThreadForbiddenError();
+    return pending;
   }
 
   /**
@@ -98,9 +104,8 @@ export class InterruptService {
    * Everything that can be refused is refused here, before any stream opens or any tool runs;
    * a refused resume consumes nothing, so the client can correct it and try again.
    */
-  async resume(input: RunAgentInput, principal: string | undefined, agentId: string): Promise<ResumeDecision[]> {
+  async resume(input: RunAgentInput, pending: readonly PendingInterrupt[], principal: string | undefined, agentId: string): Promise<ResumeDecision[]> {
     const answers = input.resume ?? [];
-    const pending = await this.store.list(input.threadId);
     if (!pending.length && !answers.length) return [];
 
     const ids = answers.map((answer) => answer.interruptId);
@@ -121,7 +126,7 @@ export class InterruptService {
     const expired: string[] = [];
     for (const answer of answers) {
       const interrupt = byId.get(answer.interruptId)!;
-      // checkOwner ran before; this holds if the store changed in between.
+      // pendingFor checked every pending interrupt; this holds if the store changed in between.
       if (interrupt.principal !== principal) throw new ThreadForbiddenError();
       if (interrupt.agentId !== agentId) {
         throw new InvalidRunInputError(`Interrupt ${interrupt.id} belongs to agent "${interrupt.agentId}": resume it on that agent's endpoint`);

@@ -3,7 +3,7 @@ import { EventType, type BaseEvent } from '@ag-ui/core';
 import { diffJson, replacesRoot } from './json-patch.js';
 import { isPlainObject, toJsonValue } from './json-value.js';
 
-export const DEFAULT_ACTIVITY_TYPE = 'progress';
+const DEFAULT_ACTIVITY_TYPE = 'progress';
 
 /**
  * One tool call's progress as an AG-UI activity message: the first report is an

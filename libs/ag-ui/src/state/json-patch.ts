@@ -1,4 +1,5 @@
 import type { JsonPatchOperation } from '@ag-ui/core';
+import { isPlainObject } from './json-value.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -82,8 +83,4 @@ function child(path: string, segment: string | number): string {
 // Own properties only: an inherited `constructor` or `toString` is not part of the JSON value.
 function has(object: JsonObject, key: string): boolean {
   return Object.hasOwn(object, key) && object[key] !== undefined;
-}
-
-function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,4 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
-import type { ToolCall } from '@ag-ui/core';
 import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import type { RunContext } from '../agent/run-context.js';
@@ -45,11 +44,6 @@ export class ToolInvoker {
 
   constructor(@Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions) {
     this.defaultTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
-  }
-
-  async invoke(tool: RegisteredTool, call: ToolCall, context: RunContext): Promise<ToolOutcome> {
-    const checked = await this.check(tool, call.function.arguments);
-    return checked.ok ? this.execute(tool, checked.value, call.id, context) : checked.outcome;
   }
 
   /** Parses and checks the model's argument text; what fails becomes the tool result the model reads. */
