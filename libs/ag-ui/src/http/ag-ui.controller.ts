@@ -7,6 +7,7 @@ import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
 import type { RunContextInit } from '../agent/run-context.js';
 import { InterruptService, type ResumeDecision } from '../interrupts/interrupt.service.js';
+import { ClientProtocol } from '../protocol/client-protocol.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { negotiateEncoding } from '../protocol/media-type.js';
 import { checkInputLimits } from '../protocol/input-limits.js';
@@ -76,7 +77,11 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       }
 
       const abort = new AbortController();
-      const stream = new EventStream(res, { encoding: negotiateEncoding(req.headers.accept), keepAliveMs: this.settings.keepAliveMs });
+      const stream = new EventStream(res, {
+        encoding: negotiateEncoding(req.headers.accept),
+        keepAliveMs: this.settings.keepAliveMs,
+        protocol: ClientProtocol.of(input),
+      });
       stream.open(req, () => abort.abort(new Error('client disconnected')));
 
       const context: RunContextInit = {

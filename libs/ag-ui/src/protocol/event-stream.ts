@@ -2,12 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
 import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
+import { ClientProtocol } from './client-protocol.js';
 import type { EventEncoding } from './media-type.js';
 
 export interface EventStreamOptions {
   encoding: EventEncoding;
   /** `: ping` comment interval for SSE; 0 disables. Protobuf framing has no comments, so it gets none. */
   keepAliveMs: number;
+  /** Shapes each event for the client's protocol version; the current version when unset. */
+  protocol?: ClientProtocol;
 }
 
 const PING = ': ping\n\n';
@@ -19,13 +22,16 @@ const PING = ': ping\n\n';
  */
 export class EventStream {
   private readonly encoder = new EventEncoder();
+  private readonly protocol: ClientProtocol;
   private keepAlive?: NodeJS.Timeout;
   private clientGone = false;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly options: EventStreamOptions,
-  ) {}
+  ) {
+    this.protocol = options.protocol ?? ClientProtocol.current;
+  }
 
   get closed(): boolean {
     return this.clientGone || this.res.destroyed;
@@ -63,7 +69,7 @@ export class EventStream {
     try {
       for await (const event of events) {
         if (this.closed) break;
-        if (!this.res.write(this.encode(event))) await this.drained();
+        if (!this.res.write(this.encode(this.protocol.adapt(event)))) await this.drained();
       }
     } finally {
       this.end();
