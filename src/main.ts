@@ -2,18 +2,36 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
+
+/** The chat demo (web/), built by `npm run build:web` next to this file. */
+const WEB_DIR = fileURLToPath(new URL('./web', import.meta.url));
+
+/** Front ends on other origins that may call the API: CORS_ORIGINS (comma-separated), or Vite's dev server. */
+function corsOrigins(): string[] {
+  const configured = process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173';
+  return configured.split(',').map((origin) => origin.trim()).filter(Boolean);
+}
 
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule);
   // Conversations outgrow Nest's default 100 kB JSON limit; match the module's 4 MiB.
   app.useBodyParser('json', { limit: '4mb' });
+  // A page on another origin sends the token in Authorization, so the preflight must allow that header.
+  app.enableCors({ origin: corsOrigins(), methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] });
+  // The chat page at `/`: static files answer only GETs of files that exist, so /agents and /auth still reach their routes.
+  const demo = existsSync(join(WEB_DIR, 'index.html'));
+  if (demo) app.useStaticAssets(WEB_DIR);
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   await app.listen(port, host);
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const logger = new Logger('Example');
+  logger.log(demo ? `Open ${url}/ for the chat demo` : 'No chat demo: build it with npm run build:web');
   logger.log(`AG-UI endpoint: POST ${url}/agents/support   (agents and tools: GET ${url}/agents)`);
   logger.log(
     `Try: TOKEN=$(curl -s ${url}/auth/login -H 'content-type: application/json' -d '{"username":"alice","password":"alice-demo"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')`,
