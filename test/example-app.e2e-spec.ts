@@ -21,7 +21,7 @@ describe('example app on the offline model', () => {
     url = app.url;
     asAlice = await login(url, 'alice');
   });
-  afterAll(() => app.stop());
+  afterAll(() => app.stop(), 15_000);
 
   it('says on start that it runs offline, and how to log in and call it', () => {
     expect(app.output()).toMatch(/OPENAI_API_KEY is not set: using the OFFLINE demo model/);
@@ -110,6 +110,36 @@ describe('example app on the offline model', () => {
     expect(JSON.stringify(theirs.events)).not.toContain('Mechanical keyboard');
   });
 
+  it('lets a page on an allowed origin call it with a token: the preflight passes and the stream carries the CORS headers', async () => {
+    const origin = 'http://localhost:5173';
+    const preflight = await fetch(`${url}/agents/support`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase().split(',')).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+
+    const response = await fetch(`${url}/agents/support`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json', accept: 'text/event-stream', ...asAlice },
+      body: JSON.stringify({ threadId: `cors-${Date.now()}`, runId: 'r1', messages: [userMessage('hello there')], tools: [], context: [], state: {} }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin);
+    const events = parseSse(await response.text());
+    expect(events.at(-1)).toMatchObject({ type: EventType.RUN_FINISHED });
+
+    // Any other origin gets no CORS grant, so a browser keeps the answer from its page.
+    const stranger = await fetch(`${url}/agents/support`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+    });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it("never lets one user run on another's thread", async () => {
     const first = await runWithHttpAgent({ url: `${url}/agents/support`, threadId: 'thread-of-alice', messages: [userMessage('hello')], headers: asAlice });
     await expectValidRun(first.events, first.input);
@@ -128,7 +158,7 @@ describe('example app rate limit', () => {
   beforeAll(async () => {
     app = await startExampleApp({ RUNS_PER_MINUTE: '2' });
   });
-  afterAll(() => app.stop());
+  afterAll(() => app.stop(), 15_000);
 
   it('limits runs per user, not per address: a third run in a minute is a 429, another user still runs', async () => {
     const run = async (headers: Record<string, string>, threadId: string) =>

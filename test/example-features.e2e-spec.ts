@@ -41,7 +41,7 @@ describe('example app: the seven AG-UI features', () => {
     agentUrl = `${app.url}/agents/support`;
     asAlice = await login(app.url, 'alice');
   });
-  afterAll(() => app.stop());
+  afterAll(() => app.stop(), 15_000);
 
   const ask = (text: string, extra: Partial<Parameters<typeof runWithHttpAgent>[0]> = {}) =>
     runWithHttpAgent({ url: agentUrl, headers: asAlice, messages: [userMessage(text)], ...extra });
@@ -187,7 +187,7 @@ describe('example app: approvals that expire', () => {
   beforeAll(async () => {
     app = await startExampleApp({ APPROVAL_TTL_MS: '200' });
   });
-  afterAll(() => app.stop());
+  afterAll(() => app.stop(), 15_000);
 
   it('refuses to approve an expired refund, which then can only be cancelled, and never runs it', async () => {
     const asAlice = await login(app.url, 'alice');

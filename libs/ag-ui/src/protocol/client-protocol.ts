@@ -9,6 +9,7 @@ import { EventType, PROTOCOL_VERSION, type BaseEvent, type RunAgentInput } from 
  */
 export class ClientProtocol {
   static readonly current = new ClientProtocol(PROTOCOL_VERSION, false);
+  private static readonly unversioned = new ClientProtocol(undefined, true);
 
   private constructor(
     /** The version the client declared; undefined for a client from before 1.0. */
@@ -20,7 +21,7 @@ export class ClientProtocol {
   static of(input: Pick<RunAgentInput, 'protocolVersion'>): ClientProtocol {
     const declared = input.protocolVersion;
     if (declared === PROTOCOL_VERSION) return ClientProtocol.current;
-    if (declared === undefined) return new ClientProtocol(undefined, true);
+    if (declared === undefined) return ClientProtocol.unversioned;
     // "0.x" clients predate 1.0 too; anything newer, or unreadable, gets the shape we speak.
     const major = Number.parseInt(declared, 10);
     return new ClientProtocol(declared, major === 0);
