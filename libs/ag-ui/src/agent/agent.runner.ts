@@ -113,7 +113,53 @@ export class AgentRunner {
         tools: await this.toolsFor(agent, input.tools, context),
         usage: [],
       };
-      yield* this.loop(run, resumed);
+      const { tools, transcript } = run;
+      // The loop is inline rather than a generator of its own, which every event would pass through.
+      if (resumed.length) yield* this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
+
+      for (let step = 1; step <= agent.maxSteps; step++) {
+        const stepName = `model:${step}`;
+        if (agent.events.steps) yield { type: EventType.STEP_STARTED, stepName } as BaseEvent;
+        const turn = new TurnAssembler((toolName) => this.predictionFor(tools.backend.get(toolName)));
+        const request = { model: agent.model, instructions: agent.instructions, messages: transcript.forModel(), tools: tools.definitions, temperature: agent.temperature };
+        for await (const chunk of callModel(this.model, request, context.signal, this.policy, context.logger)) {
+          for (const event of turn.accept(chunk)) yield event;
+        }
+        for (const event of turn.close()) yield event;
+        if (agent.events.steps) yield { type: EventType.STEP_FINISHED, stepName } as BaseEvent;
+        run.usage.push(...turn.usage);
+
+        const message = turn.message;
+        if (message) transcript.add(message);
+        const calls = turn.toolCalls;
+        if (!calls.length) {
+          yield* this.finish(run);
+          return;
+        }
+
+        const pending = calls.filter((call) => tools.frontend.has(call.function.name)).map((call) => call.id);
+        const { now, approvals } = await this.triage(
+          calls.filter((call) => !tools.frontend.has(call.function.name)),
+          run,
+          turn.messageId,
+        );
+        yield* this.executeTools(run, now.map((call) => this.callJob(run, call)));
+        yield* run.held.splice(0);
+
+        // Calls that need a human end the run with an interrupt; a resume picks them up.
+        if (approvals.length) {
+          const interrupts = await this.interrupts.issue(context, approvals);
+          yield* this.finish(run, { outcome: { type: 'interrupt', interrupts } });
+          return;
+        }
+        // Frontend tools run in the client: the run ends here and the client's next run carries the results.
+        if (pending.length) {
+          yield* this.finish(run, { outcome: { type: 'success', pendingToolCallIds: pending } });
+          return;
+        }
+      }
+      context.logger.warn(`Run ${input.runId} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`);
+      yield* this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
     } catch (error) {
       if (init.signal.aborted) {
         this.logger.debug(`Run ${input.runId} stopped: the client disconnected`);
@@ -124,55 +170,6 @@ export class AgentRunner {
       else this.logger.error(`Run ${input.runId} failed`, error instanceof Error ? error.stack : String(error));
       yield { type: EventType.RUN_ERROR, code: safe.code, message: safe.message } as BaseEvent;
     }
-  }
-
-  private async *loop(run: Run, resumed: readonly ResumeDecision[]): AsyncGenerator<BaseEvent> {
-    const { agent, input, tools, transcript, context } = run;
-    if (resumed.length) yield* this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
-
-    for (let step = 1; step <= agent.maxSteps; step++) {
-      const stepName = `model:${step}`;
-      if (agent.events.steps) yield { type: EventType.STEP_STARTED, stepName } as BaseEvent;
-      const turn = new TurnAssembler((toolName) => this.predictionFor(tools.backend.get(toolName)));
-      const request = { model: agent.model, instructions: agent.instructions, messages: transcript.forModel(), tools: tools.definitions, temperature: agent.temperature };
-      for await (const chunk of callModel(this.model, request, context.signal, this.policy, context.logger)) {
-        for (const event of turn.accept(chunk)) yield event;
-      }
-      for (const event of turn.close()) yield event;
-      if (agent.events.steps) yield { type: EventType.STEP_FINISHED, stepName } as BaseEvent;
-      run.usage.push(...turn.usage);
-
-      const message = turn.message;
-      if (message) transcript.add(message);
-      const calls = turn.toolCalls;
-      if (!calls.length) {
-        yield* this.finish(run);
-        return;
-      }
-
-      const pending = calls.filter((call) => tools.frontend.has(call.function.name)).map((call) => call.id);
-      const { now, approvals } = await this.triage(
-        calls.filter((call) => !tools.frontend.has(call.function.name)),
-        run,
-        turn.messageId,
-      );
-      yield* this.executeTools(run, now.map((call) => this.callJob(run, call)));
-      yield* run.held.splice(0);
-
-      // Calls that need a human end the run with an interrupt; a resume picks them up.
-      if (approvals.length) {
-        const interrupts = await this.interrupts.issue(context, approvals);
-        yield* this.finish(run, { outcome: { type: 'interrupt', interrupts } });
-        return;
-      }
-      // Frontend tools run in the client: the run ends here and the client's next run carries the results.
-      if (pending.length) {
-        yield* this.finish(run, { outcome: { type: 'success', pendingToolCallIds: pending } });
-        return;
-      }
-    }
-    context.logger.warn(`Run ${input.runId} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`);
-    yield* this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
   }
 
   private *finish(run: Run, extra: Record<string, unknown> = {}): Generator<BaseEvent> {

@@ -90,6 +90,37 @@ describe('callModel', () => {
     expect(model.requests[0]!.signal.aborted).toBe(false);
   });
 
+  it('closes the model stream and releases the run signal when the consumer stops early', async () => {
+    const model = new ScriptedModel([{ chunks: [text('a'), text('b'), { type: 'finish', reason: 'stop' }] }]);
+    const runAbort = new AbortController();
+    const seen: ChatModelChunk[] = [];
+    for await (const chunk of callModel(model, baseRequest, runAbort.signal, policy, new CapturingLogger('test'))) {
+      seen.push(chunk);
+      break;
+    }
+    expect(seen).toEqual([text('a')]);
+    expect(model.finallyRan).toBe(1);
+    // The attempt no longer follows the run: aborting the run later reaches nothing of it.
+    runAbort.abort(new Error('late'));
+    expect(model.requests[0]!.signal.aborted).toBe(false);
+  });
+
+  it('treats a model that throws before returning a stream like any failed attempt', async () => {
+    let calls = 0;
+    const model: ChatModel = {
+      provider: 'throwing',
+      stream(request) {
+        calls++;
+        if (calls === 1) throw retryable();
+        return new ScriptedModel([{ chunks: [text('ok')] }]).stream(request);
+      },
+    };
+    const { chunks, error } = await run(model);
+    expect(error).toBeUndefined();
+    expect(chunks).toEqual([text('ok')]);
+    expect(calls).toBe(2);
+  });
+
   it('retries a retryable ModelError thrown before the first chunk, and logs each retry', async () => {
     const model = new ScriptedModel([{ error: retryable() }, { error: retryable('MODEL_RATE_LIMITED') }, { chunks: [text('ok')] }]);
     const logger = new CapturingLogger('test');

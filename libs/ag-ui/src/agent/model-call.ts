@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { ModelError } from '../errors/ag-ui.error.js';
 import type { ChatModel, ChatModelChunk, ChatModelRequest } from '../models/chat-model.interface.js';
+import { linkedAbort, type LinkedAbort } from './linked-abort.js';
 
 export interface ModelCallPolicy {
   maxRetries: number;
@@ -34,50 +35,103 @@ function backoff(attempt: number, policy: ModelCallPolicy, error: ModelError): n
 
 class IdleTimeout extends Error {}
 
+const EMPTY: AsyncIterator<ChatModelChunk> = { next: async () => ({ done: true, value: undefined }) };
+
+/** One attempt at the model: its stream, the abort that cuts it off, and the silence clock. */
+interface Attempt {
+  iterator: AsyncIterator<ChatModelChunk>;
+  abort: LinkedAbort;
+  idle: NodeJS.Timeout;
+  /** Only the model's silence counts: while the consumer holds a chunk (a slow client, backpressure), the clock is re-armed instead of firing. */
+  awaitingModel: boolean;
+}
+
 /**
  * One model turn with the two guards every provider needs: transient failures are retried
  * with backoff while nothing has been streamed (after that, a retry would repeat tokens
  * the client already has), and a provider that goes silent is cut off.
+ *
+ * A hand-written iterator rather than an async generator: every chunk of every run passes
+ * through here, and a generator would add a promise and a suspension per chunk.
  */
-export async function* callModel(
+export function callModel(
   model: ChatModel,
   request: Omit<ChatModelRequest, 'signal'>,
   runSignal: AbortSignal,
   policy: ModelCallPolicy,
   logger: Logger,
-): AsyncGenerator<ChatModelChunk> {
-  for (let attempt = 0; ; attempt++) {
-    const attemptAbort = new AbortController();
-    const signal = AbortSignal.any([runSignal, attemptAbort.signal]);
-    // Only the model's silence counts: while the consumer holds a chunk (a slow client,
-    // backpressure), the clock is re-armed instead of firing.
-    let awaitingModel = true;
-    const idle = setTimeout(function onIdle() {
-      if (awaitingModel) attemptAbort.abort(new IdleTimeout());
-      else idle.refresh();
-    }, policy.idleTimeoutMs);
-    let streamed = false;
-    try {
-      for await (const chunk of model.stream({ ...request, signal })) {
-        streamed = true;
-        awaitingModel = false;
-        yield chunk;
-        awaitingModel = true;
-        idle.refresh();
+): AsyncIterable<ChatModelChunk> {
+  return { [Symbol.asyncIterator]: () => new ModelCall(model, request, runSignal, policy, logger) };
+}
+
+class ModelCall implements AsyncIterator<ChatModelChunk> {
+  private attempts = 0;
+  private streamed = false;
+  private current: Attempt | undefined;
+
+  constructor(
+    private readonly model: ChatModel,
+    private readonly request: Omit<ChatModelRequest, 'signal'>,
+    private readonly runSignal: AbortSignal,
+    private readonly policy: ModelCallPolicy,
+    private readonly logger: Logger,
+  ) {}
+
+  async next(): Promise<IteratorResult<ChatModelChunk>> {
+    for (;;) {
+      try {
+        const attempt = this.current ?? this.start();
+        attempt.awaitingModel = true;
+        attempt.idle.refresh();
+        const result = await attempt.iterator.next();
+        attempt.awaitingModel = false;
+        if (result.done) this.settle();
+        else this.streamed = true;
+        return result;
+      } catch (caught) {
+        const timedOut = this.current?.abort.signal.aborted ?? false;
+        this.settle();
+        await this.retryAfter(caught, timedOut);
       }
-      return;
-    } catch (caught) {
-      if (runSignal.aborted) throw runSignal.reason;
-      const error =
-        attemptAbort.signal.aborted
-          ? new ModelError('MODEL_TIMEOUT', `The model sent nothing for ${policy.idleTimeoutMs} ms`, true)
-          : caught;
-      if (!(error instanceof ModelError) || !error.retryable || streamed || attempt >= policy.maxRetries) throw error;
-      const delay = backoff(attempt, policy, error);
-      logger.warn(`Model call failed (${error.code}); retry ${attempt + 1} of ${policy.maxRetries} in ${Math.round(delay)} ms`);
-      await sleep(delay, runSignal);
-    } finally {
-      clearTimeout(idle);
     }
+  }
+
+  /** The consumer stopped early: the model's stream is closed, which aborts its request. */
+  async return(): Promise<IteratorResult<ChatModelChunk>> {
+    const attempt = this.current;
+    this.settle();
+    await attempt?.iterator.return?.();
+    return { done: true, value: undefined };
+  }
+
+  private start(): Attempt {
+    const abort = linkedAbort(this.runSignal);
+    const idle = setTimeout(() => {
+      if (attempt.awaitingModel) abort.controller.abort(new IdleTimeout());
+      else idle.refresh();
+    }, this.policy.idleTimeoutMs);
+    // Current before the model is asked, so a model that throws at once is settled like any failed attempt.
+    const attempt: Attempt = (this.current = { abort, idle, awaitingModel: true, iterator: EMPTY });
+    attempt.iterator = this.model.stream({ ...this.request, signal: abort.signal })[Symbol.asyncIterator]();
+    return attempt;
+  }
+
+  private settle(): void {
+    if (!this.current) return;
+    clearTimeout(this.current.idle);
+    this.current.abort.release();
+    this.current = undefined;
+  }
+
+  /** Returns when the failed attempt may be retried; throws what ends the call. */
+  private async retryAfter(caught: unknown, timedOut: boolean): Promise<void> {
+    const { runSignal, policy } = this;
+    if (runSignal.aborted) throw runSignal.reason;
+    const error = timedOut ? new ModelError('MODEL_TIMEOUT', `The model sent nothing for ${policy.idleTimeoutMs} ms`, true) : caught;
+    if (!(error instanceof ModelError) || !error.retryable || this.streamed || this.attempts >= policy.maxRetries) throw error;
+    const delay = backoff(this.attempts, policy, error);
+    this.attempts++;
+    this.logger.warn(`Model call failed (${error.code}); retry ${this.attempts} of ${policy.maxRetries} in ${Math.round(delay)} ms`);
+    await sleep(delay, runSignal);
   }
 }

@@ -1,6 +1,7 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
+import { linkedAbort } from '../agent/linked-abort.js';
 import type { RunContext } from '../agent/run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
 import { removeOmittedNulls } from './schema/strict-json-schema.js';
@@ -65,21 +66,23 @@ export class ToolInvoker {
   /** Runs a call whose arguments passed `check`, within the tool's time limit. */
   async execute(tool: RegisteredTool, args: unknown, toolCallId: string, context: RunContext): Promise<ToolOutcome> {
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new ToolTimeout()), timeoutMs);
-    const signal = AbortSignal.any([context.signal, timeout.signal]);
-    const timedOut = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    // The tool's signal aborts when the run does, or when its time is up.
+    const abort = linkedAbort(context.signal);
+    const { signal } = abort;
+    const timer = setTimeout(() => abort.controller.abort(new ToolTimeout()), timeoutMs);
+    const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
     try {
-      const result = await Promise.race([tool.invoke(args, context.withSignal(signal), toolCallId), timedOut]);
+      const result = await Promise.race([tool.invoke(args, context.withSignal(signal), toolCallId), stopped]);
       return { content: serialize(result) };
     } catch (error) {
       if (context.signal.aborted) throw context.signal.reason;
-      if (timeout.signal.aborted) return { content: '', error: `The tool did not finish within ${timeoutMs} ms` };
+      if (signal.aborted) return { content: '', error: `The tool did not finish within ${timeoutMs} ms` };
       const message = safeMessage(error);
       if (message === undefined) this.logger.error(`Tool ${tool.source} failed`, error instanceof Error ? error.stack : String(error));
       return { content: '', error: message ?? 'The tool failed with an internal error' };
     } finally {
       clearTimeout(timer);
+      abort.release();
     }
   }
 }
