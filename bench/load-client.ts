@@ -20,6 +20,8 @@ export interface LoadOptions {
   /** What every stream must contain. */
   expect: { contentEvents?: number; toolCall?: boolean };
   headers?: Record<string, string>;
+  /** Called once per stream, when its first TEXT_MESSAGE_CONTENT arrives: the stream is open and streaming. */
+  onFirstContent?: () => void;
   /** A stream still open after this long fails (default 60,000), so a hung server cannot hang the bench. */
   timeoutMs?: number;
 }
@@ -90,6 +92,7 @@ class StreamCheck {
     private readonly threadId: string,
     private readonly runId: string,
     private readonly expect: LoadOptions['expect'],
+    private readonly onFirstContent?: () => void,
   ) {}
 
   /** `now` is when the chunk arrived: every event in it is timed by that. */
@@ -164,8 +167,10 @@ class StreamCheck {
     switch (type) {
       case 'TEXT_MESSAGE_CONTENT':
         this.contentEvents++;
-        if (this.contentEvents === 1) this.firstContentAt = now;
-        else this.gapsMs.push(now - this.lastContentAt);
+        if (this.contentEvents === 1) {
+          this.firstContentAt = now;
+          this.onFirstContent?.();
+        } else this.gapsMs.push(now - this.lastContentAt);
         this.lastContentAt = now;
         break;
       case 'RUN_STARTED':
@@ -287,7 +292,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           res.on('error', (error) => finish(`HTTP ${res.statusCode}: ${error.message}`));
           return;
         }
-        const stream = (check = new StreamCheck(threadId, runId, expect));
+        const stream = (check = new StreamCheck(threadId, runId, expect, options.onFirstContent));
         res.on('data', (chunk: string) => stream.push(chunk, performance.now()));
         res.on('end', () => finish(stream.finish()));
         res.on('error', (error) => finish(`stream broke: ${error.message}`));

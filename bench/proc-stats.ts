@@ -128,3 +128,15 @@ export class RssSampler {
     this.samples++;
   }
 }
+
+/** The median of `samples` RSS readings `intervalMs` apart: the tree's size while a load holds steady. */
+export async function steadyRssBytes(pid: number, samples = 10, intervalMs = 200): Promise<number> {
+  const readings: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    const bytes = rssBytes(pid);
+    if (bytes > 0) readings.push(bytes);
+  }
+  readings.sort((a, b) => a - b);
+  return readings.length ? readings[Math.floor(readings.length / 2)]! : Number.NaN;
+}

@@ -129,6 +129,34 @@ describe('EventStream over a real HTTP connection', () => {
     expect(server.goneCalls()).toBe(0);
   });
 
+  it('sends the headers with the first event and ends the response with the terminal event, in the same writes', async () => {
+    const seen: { headersSentAfterOpen?: boolean; endedWith: unknown[] } = { endedWith: [] };
+    server = createServer((req, res) => {
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        seen.endedWith.push(args[0]);
+        return end(...args);
+      }) as typeof res.end;
+      const stream = new EventStream(res, { encoding: 'sse', keepAliveMs: 0 });
+      stream.open(req, () => undefined);
+      seen.headersSentAfterOpen = res.headersSent;
+      void stream.pipe(
+        (async function* () {
+          yield { type: EventType.RUN_STARTED, threadId: 't', runId: 'r' } as BaseEvent;
+          yield { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent;
+        })(),
+      );
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { res } = get((server.address() as AddressInfo).port);
+    const body = await within(readAll(await res), 2000, 'the end of the response');
+
+    expect(seen.headersSentAfterOpen).toBe(false);
+    expect(seen.endedWith).toEqual([sseFrame({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent)]);
+    expect(body.toString('utf8')).toContain('RUN_STARTED');
+  });
+
   it('waits for drain: a client that stops reading stalls the producer, and resuming delivers everything', async () => {
     const total = 1000;
     const big = 'x'.repeat(64 * 1024);

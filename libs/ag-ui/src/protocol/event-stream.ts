@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BaseEvent } from '@ag-ui/core';
+import { EventType, type BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
 import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
 import { ClientProtocol } from './client-protocol.js';
@@ -14,6 +14,7 @@ export interface EventStreamOptions {
 }
 
 const PING = ': ping\n\n';
+const TERMINAL = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
 
 /**
  * The only writer of an AG-UI response. It owns the headers, the encoding, backpressure
@@ -73,7 +74,10 @@ export class EventStream {
     try {
       for await (const event of events) {
         if (this.closed) break;
-        if (!this.res.write(this.encode(this.protocol.adapt(event)))) await this.drained();
+        const data = this.encode(this.protocol.adapt(event));
+        // The terminal event ends the response in the same write: one packet, not two.
+        if (TERMINAL.has(event.type)) this.end(data);
+        else if (!this.res.writableEnded && !this.res.write(data)) await this.drained();
       }
     } finally {
       this.end();
@@ -101,8 +105,8 @@ export class EventStream {
     this.keepAlive = undefined;
   }
 
-  private end(): void {
+  private end(last?: string | Uint8Array): void {
     this.stopKeepAlive();
-    if (!this.res.writableEnded) this.res.end();
+    if (!this.res.writableEnded) this.res.end(last);
   }
 }

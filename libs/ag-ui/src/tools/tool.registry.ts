@@ -29,6 +29,8 @@ export interface RegisteredTool {
 }
 
 /** The backend tools, filled once at bootstrap by the explorer. */
+const MODEL_TOOLS = new WeakMap<RegisteredTool, ModelToolDefinition>();
+
 @Injectable()
 export class ToolRegistry {
   private readonly tools = new Map<string, RegisteredTool>();
@@ -56,9 +58,15 @@ export class ToolRegistry {
     return candidates.filter((_, index) => offered[index]);
   }
 
+  /** What the model is offered for `tool`: built once per tool, not once per run. */
   static toModelTool(tool: RegisteredTool): ModelToolDefinition {
-    return tool.strictParameters
-      ? { name: tool.name, description: tool.description, parameters: tool.strictParameters, strict: true }
-      : { name: tool.name, description: tool.description, parameters: tool.parameters };
+    let definition = MODEL_TOOLS.get(tool);
+    if (!definition) {
+      definition = tool.strictParameters
+        ? { name: tool.name, description: tool.description, parameters: tool.strictParameters, strict: true }
+        : { name: tool.name, description: tool.description, parameters: tool.parameters };
+      MODEL_TOOLS.set(tool, definition);
+    }
+    return definition;
   }
 }
