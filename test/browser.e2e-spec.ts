@@ -1,5 +1,4 @@
 import { EventType, type BaseEvent } from '@ag-ui/core';
-import jsonPatch from 'fast-json-patch';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { ofType, streamedText } from './support/ag-ui.assertions.js';
 import { startExampleApp, type ExampleApp } from './support/example-app.process.js';
+import { parseSse } from './support/http-agent.client.js';
+import { replayState } from './support/state-replay.js';
 import { serveStaticFiles, type StaticFilesServer } from './support/static-files.server.js';
 
 type AnyEvent = BaseEvent & Record<string, any>;
@@ -29,26 +30,6 @@ const STEP_MS = 30_000;
 
 const PAGE_GREEN = 'rgb(220, 252, 231)';
 
-function parseSse(body: string): AnyEvent[] {
-  return body.split(/\r?\n\r?\n/).flatMap((block) => {
-    const data = block
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).trimStart())
-      .join('\n');
-    return data ? [JSON.parse(data) as AnyEvent] : [];
-  });
-}
-
-/** Replays a run's state events on the state the page sent, as the AG-UI client does: the server's view of the state. */
-function replayState(initial: unknown, events: readonly AnyEvent[]): unknown {
-  let state = structuredClone(initial ?? {});
-  for (const event of events) {
-    if (event.type === EventType.STATE_SNAPSHOT) state = structuredClone(event.snapshot);
-    if (event.type === EventType.STATE_DELTA) state = jsonPatch.applyPatch(state, event.delta, true, false).newDocument;
-  }
-  return state;
-}
 
 const isAgentRun = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/agents/support';
 
@@ -139,7 +120,7 @@ describe('the chat demo in a real browser (CopilotKit, cross-origin)', () => {
       runs.push(
         (async () => {
           const body = await (await request.response())!.text();
-          return { input: JSON.parse(request.postData() ?? '{}') as Record<string, any>, events: parseSse(body) };
+          return { input: JSON.parse(request.postData() ?? '{}') as Record<string, any>, events: parseSse(body) as AnyEvent[] };
         })(),
       );
     });
@@ -251,7 +232,8 @@ describe('the chat demo in a real browser (CopilotKit, cross-origin)', () => {
     await card.waitFor();
     await assistantSays('watchOrder returned').waitFor();
 
-    const serverState = replayState(run!.input.state, run!.events);
+    // The server's view of the state: what the page sent, with the run's state events replayed on it.
+    const serverState = replayState(run!.input.state ?? {}, run!.events);
     expect(serverState).toEqual({ watchlist: ['ORD-1001'] });
     const { watching } = JSON.parse((await card.getByTestId('tool-result').textContent()) ?? '') as { watching: string[] };
     expect(watching).toEqual(['ORD-1001']);

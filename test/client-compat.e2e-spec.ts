@@ -4,8 +4,7 @@ import * as current from '@ag-ui/client';
 import * as legacy from 'ag-ui-client-0059';
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { from, lastValueFrom, toArray, type OperatorFunction } from 'rxjs';
-import { ofType, streamedText } from './support/ag-ui.assertions.js';
+import { expectValidRun, ofType, streamedText, type ClientChecks } from './support/ag-ui.assertions.js';
 import { parseSse, userMessage } from './support/http-agent.client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { ApprovalTools } from './fixtures/approval.tools.js';
@@ -24,13 +23,11 @@ interface ClientAgent {
 }
 
 /** A client as its users install it: its HttpAgent, its own verifier and its own event schemas. */
-interface Client {
+interface Client extends ClientChecks {
   name: string;
   /** Sends no protocolVersion; must get the pre-1.0 shape. */
   legacy: boolean;
   agent(url: string): ClientAgent;
-  verifyEvents: (debug: boolean) => OperatorFunction<BaseEvent, BaseEvent>;
-  schemas: { safeParse(value: unknown): { success: boolean; error?: { message: string } } };
 }
 
 // The 0.0.59 client validates with the @ag-ui/core it ships with, not ours.
@@ -66,16 +63,10 @@ async function run(client: Client, agent: ClientAgent, options: { messages?: Mes
     { runId, tools: options.tools ?? [], context: [], forwardedProps: {}, ...(options.resume ? { resume: options.resume } : {}) },
     { onEvent: ({ event }) => void events.push(event as AnyEvent) },
   );
-  for (const event of events) {
-    const parsed = client.schemas.safeParse(event);
-    if (!parsed.success) throw new Error(`${client.name} refuses ${event.type}: ${parsed.error?.message}`);
-  }
-  await lastValueFrom(from(events).pipe(client.verifyEvents(false), toArray()));
-  expect(events[0]).toMatchObject({ type: EventType.RUN_STARTED, threadId: agent.threadId, runId, protocolVersion: PROTOCOL_VERSION });
-  const terminals = events.filter((event) => event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR);
-  expect(terminals).toEqual([events[events.length - 1]]);
-  expect(terminals[0]).toMatchObject({ type: EventType.RUN_FINISHED, threadId: agent.threadId, runId });
-  return { runId, events, finished: terminals[0]! };
+  await expectValidRun(events, { threadId: agent.threadId, runId }, client);
+  const finished = events[events.length - 1]!;
+  expect(finished.type).toBe(EventType.RUN_FINISHED);
+  return { runId, events, finished };
 }
 
 const pickColor = {

@@ -6,20 +6,12 @@ import * as z from 'zod';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
 import type { FakeReply } from './support/fake-openai.server.js';
 import { runWithHttpAgent, userMessage, type AgentRun, type RunOptions } from './support/http-agent.client.js';
+import { replayState } from './support/state-replay.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { StateTools } from './fixtures/state.tools.js';
 
 type AnyEvent = BaseEvent & Record<string, any>;
 
-/** Replays the run's state events on what the client held, the way @ag-ui/client does, validation on: a bad patch throws. */
-function replayState(initial: unknown, events: readonly BaseEvent[]): unknown {
-  let state = structuredClone(initial);
-  for (const event of events as AnyEvent[]) {
-    if (event.type === EventType.STATE_SNAPSHOT) state = structuredClone(event.snapshot);
-    if (event.type === EventType.STATE_DELTA) state = jsonPatch.applyPatch(state, event.delta, true, false).newDocument;
-  }
-  return state;
-}
 
 /** Index of the first event matching. */
 const indexOf = (events: readonly BaseEvent[], predicate: (event: AnyEvent) => boolean) => (events as AnyEvent[]).findIndex(predicate);

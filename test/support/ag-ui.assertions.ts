@@ -1,7 +1,15 @@
 import { EventType, PROTOCOL_VERSION, type BaseEvent } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
 import { verifyEvents } from '@ag-ui/client';
-import { from, lastValueFrom, toArray } from 'rxjs';
+import { from, lastValueFrom, toArray, type OperatorFunction } from 'rxjs';
+
+/** A client's own checks: its event schemas and its sequence verifier (@ag-ui/client 1.0's by default). */
+export interface ClientChecks {
+  schemas: { safeParse(value: unknown): { success: boolean; error?: { message: string } } };
+  verifyEvents: (debug: boolean) => OperatorFunction<BaseEvent, BaseEvent>;
+}
+
+const CURRENT_CLIENT: ClientChecks = { schemas: EventSchemas, verifyEvents };
 
 const TERMINAL = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
 
@@ -10,13 +18,13 @@ const TERMINAL = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
  * schema, the sequence passes @ag-ui/client's verifier, RUN_STARTED echoes the ids and
  * carries protocolVersion, and exactly one terminal event ends the stream.
  */
-export async function expectValidRun(events: readonly BaseEvent[], input: { threadId: string; runId: string }): Promise<void> {
+export async function expectValidRun(events: readonly BaseEvent[], input: { threadId: string; runId: string }, client: ClientChecks = CURRENT_CLIENT): Promise<void> {
   expect(events.length).toBeGreaterThanOrEqual(2);
   for (const event of events) {
-    const parsed = EventSchemas.safeParse(event);
-    if (!parsed.success) throw new Error(`Event ${event.type} fails the AG-UI schema: ${parsed.error.message}\n${JSON.stringify(event)}`);
+    const parsed = client.schemas.safeParse(event);
+    if (!parsed.success) throw new Error(`Event ${event.type} fails the AG-UI schema: ${parsed.error?.message}\n${JSON.stringify(event)}`);
   }
-  await lastValueFrom(from(events).pipe(verifyEvents(false), toArray()));
+  await lastValueFrom(from(events).pipe(client.verifyEvents(false), toArray()));
 
   const [first] = events;
   expect(first).toMatchObject({ type: EventType.RUN_STARTED, threadId: input.threadId, runId: input.runId, protocolVersion: PROTOCOL_VERSION });

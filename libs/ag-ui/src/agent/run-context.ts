@@ -69,11 +69,7 @@ export class RunContext implements AgentRunContext {
 
   /** The same context with another signal, e.g. one that also fires on the tool's timeout. */
   withSignal(signal: AbortSignal): RunContext {
-    return new RunContext({ ...this.init(), signal }, this.#state, this.toolCallId, this.#activity);
-  }
-
-  private init(): RunContextInit {
-    const { agentId, threadId, runId, user, principal, request, input, signal, logger } = this;
-    return { agentId, threadId, runId, user, principal, request, input, signal, logger };
+    // A context is its own init: spreading copies the fields, not the private state or the accessors.
+    return new RunContext({ ...this, signal }, this.#state, this.toolCallId, this.#activity);
   }
 }
