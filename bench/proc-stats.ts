@@ -63,11 +63,41 @@ function cpuTicks(pid: number): number | undefined {
   return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : undefined;
 }
 
-/** CPU time (user+system) used so far by the living process tree, in ms. Exited descendants are not counted. */
+/**
+ * Time on CPU of the process's living threads in ns, from each thread's schedstat (exact, where
+ * utime+stime come in 10 ms ticks); undefined when the kernel keeps no schedstat or pid is gone.
+ */
+function cpuNanos(pid: number): number | undefined {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  let total = 0;
+  for (const task of tasks) {
+    const schedstat = readOrUndefined(`/proc/${pid}/task/${task}/schedstat`);
+    if (schedstat === undefined) {
+      // A thread that just exited is simply not counted; a kernel without schedstat has none at all.
+      if (task === String(pid)) return undefined;
+      continue;
+    }
+    total += Number(schedstat.slice(0, schedstat.indexOf(' ')));
+  }
+  return total;
+}
+
+/**
+ * CPU time (user+system) used so far by the living process tree, in ms. Exited descendants (and
+ * exited threads, where schedstat is read) are not counted: the bench's servers keep their threads.
+ */
 export function cpuTimeMs(pid: number): number {
-  let ticks = 0;
-  for (const member of processTree(pid)) ticks += cpuTicks(member) ?? 0;
-  return (ticks * 1000) / clockTicksPerSecond();
+  let ms = 0;
+  for (const member of processTree(pid)) {
+    const nanos = cpuNanos(member);
+    ms += nanos !== undefined ? nanos / 1e6 : ((cpuTicks(member) ?? 0) * 1000) / clockTicksPerSecond();
+  }
+  return ms;
 }
 
 function vmRssBytes(pid: number): number {

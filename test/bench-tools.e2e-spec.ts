@@ -93,6 +93,22 @@ describe('bench /proc figures', () => {
     expect(rss).toBeGreaterThanOrEqual(process.memoryUsage().rss * 0.8);
   });
 
+  it('reads CPU time finer than the 10 ms clock tick, from the threads schedstat', () => {
+    const spinMs = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const deltas: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const before = cpuTimeMs(process.pid);
+      spinMs(3);
+      deltas.push(cpuTimeMs(process.pid) - before);
+    }
+    // Ticks would read each 3 ms spin as 0 or 10 ms.
+    for (const delta of deltas) expect(delta).toBeGreaterThanOrEqual(2.9);
+    expect(deltas.filter((delta) => delta < 9).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('treats a pid that does not exist as an empty tree', () => {
     const missing = 999_999_999;
     expect(processTree(missing)).toEqual([]);
