@@ -42,8 +42,11 @@ interface Attempt {
   iterator: AsyncIterator<ChatModelChunk>;
   abort: LinkedAbort;
   idle: NodeJS.Timeout;
-  /** Only the model's silence counts: while the consumer holds a chunk (a slow client, backpressure), the clock is re-armed instead of firing. */
-  awaitingModel: boolean;
+  /**
+   * When the wait for the model's next chunk began (Date.now()), or -1 while the consumer holds
+   * a chunk: only the model's silence counts, not a slow client's backpressure.
+   */
+  waitingSince: number;
 }
 
 /**
@@ -81,10 +84,10 @@ class ModelCall implements AsyncIterator<ChatModelChunk> {
     for (;;) {
       try {
         const attempt = this.current ?? this.start();
-        attempt.awaitingModel = true;
-        attempt.idle.refresh();
+        // A timestamp per chunk, not a timer re-armed per chunk: the timer checks it when it fires.
+        attempt.waitingSince = Date.now();
         const result = await attempt.iterator.next();
-        attempt.awaitingModel = false;
+        attempt.waitingSince = -1;
         if (result.done) this.settle();
         else this.streamed = true;
         return result;
@@ -106,12 +109,14 @@ class ModelCall implements AsyncIterator<ChatModelChunk> {
 
   private start(): Attempt {
     const abort = linkedAbort(this.runSignal);
-    const idle = setTimeout(() => {
-      if (attempt.awaitingModel) abort.controller.abort(new IdleTimeout());
-      else idle.refresh();
-    }, this.policy.idleTimeoutMs);
+    const limit = this.policy.idleTimeoutMs;
+    const check = () => {
+      const silentFor = attempt.waitingSince < 0 ? 0 : Date.now() - attempt.waitingSince;
+      if (silentFor >= limit) abort.controller.abort(new IdleTimeout());
+      else attempt.idle = setTimeout(check, limit - silentFor);
+    };
     // Current before the model is asked, so a model that throws at once is settled like any failed attempt.
-    const attempt: Attempt = (this.current = { abort, idle, awaitingModel: true, iterator: EMPTY });
+    const attempt: Attempt = (this.current = { abort, idle: setTimeout(check, limit), waitingSince: Date.now(), iterator: EMPTY });
     attempt.iterator = this.model.stream({ ...this.request, signal: abort.signal })[Symbol.asyncIterator]();
     return attempt;
   }

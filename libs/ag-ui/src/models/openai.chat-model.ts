@@ -1,5 +1,5 @@
 import { OpenAI } from 'openai';
-import type { ChatCompletionCreateParamsStreaming, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { ModelError } from '../errors/ag-ui.error.js';
 import type { ChatModel, ChatModelChunk, ChatModelRequest, ModelToolDefinition } from './chat-model.interface.js';
 import { toOpenAIMessages } from './openai.messages.js';
@@ -69,7 +69,7 @@ export class OpenAIChatModel implements ChatModel {
     this.streamUsage = options.streamUsage ?? true;
   }
 
-  async *stream(request: ChatModelRequest): AsyncGenerator<ChatModelChunk> {
+  stream(request: ChatModelRequest): AsyncIterable<ChatModelChunk> {
     const params: ChatCompletionCreateParamsStreaming = {
       model: request.model,
       messages: toOpenAIMessages(request.messages, request.instructions),
@@ -78,46 +78,89 @@ export class OpenAIChatModel implements ChatModel {
       ...(request.tools.length ? { tools: request.tools.map(toOpenAITool) } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     };
+    return { [Symbol.asyncIterator]: () => new OpenAIChunkReader(this.client, params, request, this.provider) };
+  }
+}
 
-    let finished = false;
+/**
+ * The SDK's chunks as ChatModelChunks. A hand-written iterator rather than an async generator:
+ * every token passes through here, and a generator adds a suspension and a promise per token.
+ */
+class OpenAIChunkReader implements AsyncIterator<ChatModelChunk> {
+  private source?: AsyncIterator<ChatCompletionChunk>;
+  /** Chunks mapped from one SDK chunk and not read yet (usually none: most SDK chunks carry one token). */
+  private readonly queued: ChatModelChunk[] = [];
+  private finished = false;
+  private ended = false;
+
+  constructor(
+    private readonly client: OpenAI,
+    private readonly params: ChatCompletionCreateParamsStreaming,
+    private readonly request: ChatModelRequest,
+    private readonly provider: string,
+  ) {}
+
+  async next(): Promise<IteratorResult<ChatModelChunk>> {
     try {
-      const stream = await this.client.chat.completions.create(params, { signal: request.signal });
-      for await (const chunk of stream) {
-        if (chunk.usage) {
-          yield {
-            type: 'usage',
-            usage: {
-              provider: this.provider,
-              model: chunk.model || request.model,
-              inputTokens: chunk.usage.prompt_tokens,
-              outputTokens: chunk.usage.completion_tokens,
-              totalTokens: chunk.usage.total_tokens,
-              ...(chunk.usage.completion_tokens_details?.reasoning_tokens ? { reasoningTokens: chunk.usage.completion_tokens_details.reasoning_tokens } : {}),
-              ...(chunk.usage.prompt_tokens_details?.cached_tokens ? { cachedInputTokens: chunk.usage.prompt_tokens_details.cached_tokens } : {}),
-            },
-          };
+      for (;;) {
+        if (this.queued.length) return { done: false, value: this.queued.shift()! };
+        if (this.ended) return { done: true, value: undefined };
+        this.source ??= (await this.client.chat.completions.create(this.params, { signal: this.request.signal }))[Symbol.asyncIterator]();
+        const result = await this.source.next();
+        if (result.done) {
+          this.ended = true;
+          if (!this.finished) throw new ModelError('MODEL_STREAM_INTERRUPTED', 'The model stream ended before the model finished', true);
+          continue;
         }
-        const choice = chunk.choices[0];
-        if (!choice) continue;
-        const delta = choice.delta as typeof choice.delta & { reasoning_content?: string | null; reasoning?: string | null };
-        // Reasoning models on OpenAI-compatible servers stream thoughts under either name.
-        const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (reasoning) yield { type: 'reasoning', delta: reasoning };
-        if (delta.content) yield { type: 'text', delta: delta.content };
-        for (const call of delta.tool_calls ?? []) {
-          if (call.id || call.function?.name) {
-            yield { type: 'tool-call-start', index: call.index, id: call.id ?? '', name: call.function?.name ?? '' };
-          }
-          if (call.function?.arguments) yield { type: 'tool-call-args', index: call.index, delta: call.function.arguments };
-        }
-        if (choice.finish_reason) {
-          finished = true;
-          yield { type: 'finish', reason: choice.finish_reason };
-        }
+        const first = this.map(result.value);
+        if (first) return { done: false, value: first };
       }
     } catch (error) {
+      this.ended = true;
       throw classifyOpenAIError(error);
     }
-    if (!finished) throw new ModelError('MODEL_STREAM_INTERRUPTED', 'The model stream ended before the model finished', true);
+  }
+
+  async return(): Promise<IteratorResult<ChatModelChunk>> {
+    this.ended = true;
+    this.queued.length = 0;
+    await this.source?.return?.();
+    return { done: true, value: undefined };
+  }
+
+  /** Maps one SDK chunk: returns its first ChatModelChunk and queues the rest. */
+  private map(chunk: ChatCompletionChunk): ChatModelChunk | undefined {
+    const out = this.queued;
+    if (chunk.usage) {
+      out.push({
+        type: 'usage',
+        usage: {
+          provider: this.provider,
+          model: chunk.model || this.request.model,
+          inputTokens: chunk.usage.prompt_tokens,
+          outputTokens: chunk.usage.completion_tokens,
+          totalTokens: chunk.usage.total_tokens,
+          ...(chunk.usage.completion_tokens_details?.reasoning_tokens ? { reasoningTokens: chunk.usage.completion_tokens_details.reasoning_tokens } : {}),
+          ...(chunk.usage.prompt_tokens_details?.cached_tokens ? { cachedInputTokens: chunk.usage.prompt_tokens_details.cached_tokens } : {}),
+        },
+      });
+    }
+    const choice = chunk.choices[0];
+    if (choice) {
+      const delta = choice.delta as typeof choice.delta & { reasoning_content?: string | null; reasoning?: string | null };
+      // Reasoning models on OpenAI-compatible servers stream thoughts under either name.
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (reasoning) out.push({ type: 'reasoning', delta: reasoning });
+      if (delta.content) out.push({ type: 'text', delta: delta.content });
+      for (const call of delta.tool_calls ?? []) {
+        if (call.id || call.function?.name) out.push({ type: 'tool-call-start', index: call.index, id: call.id ?? '', name: call.function?.name ?? '' });
+        if (call.function?.arguments) out.push({ type: 'tool-call-args', index: call.index, delta: call.function.arguments });
+      }
+      if (choice.finish_reason) {
+        this.finished = true;
+        out.push({ type: 'finish', reason: choice.finish_reason });
+      }
+    }
+    return out.shift();
   }
 }
