@@ -44,7 +44,7 @@ describe('@AgentTool() methods in a guarded app', () => {
     expect(t.fake.rejected).toEqual([]);
     const tools = t.fake.requests[0]!.body.tools;
     expect(tools.map((tool: any) => [tool.function.name, tool.function.strict])).toEqual(
-      ['openTicket', 'add', 'searchOrders', 'refund', 'tagConversation', 'whoAmI', 'deleteCustomer', 'shout', 'reserve', 'rendezvous', 'hang', 'whichInstance'].map((name) => [name, true]),
+      ['openTicket', 'add', 'searchOrders', 'refund', 'tagConversation', 'whoAmI', 'deleteCustomer', 'shout', 'reserve', 'rendezvous', 'hang', 'readsSignalLate', 'whichInstance'].map((name) => [name, true]),
     );
   });
 
@@ -154,6 +154,14 @@ describe('@AgentTool() methods in a guarded app', () => {
     expect(results.get('h')).toBe('Error: The tool did not finish within 100 ms');
     expect(t.app.get(ContextTools).hangSawAbort).toBe(true);
     expect(ofType(events, EventType.RUN_FINISHED)).toHaveLength(1);
+  });
+
+  it('gives a tool that reads its signal only after its timeout a signal already aborted by that timeout', async () => {
+    const { results } = await run([{ id: 'late', name: 'readsSignalLate', args: '{}' }]);
+    expect(results.get('late')).toBe('Error: The tool did not finish within 100 ms');
+    const tools = t.app.get(ContextTools);
+    for (let waited = 0; !tools.lateSignal && waited < 2_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(tools.lateSignal).toEqual({ aborted: true, timedOut: true });
   });
 
   it('resolves a request-scoped tool provider once per run, with the request injected', async () => {

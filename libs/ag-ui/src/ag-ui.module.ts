@@ -13,7 +13,8 @@ import { InMemoryInterruptStore } from './stores/in-memory-interrupt.store.js';
 import { INTERRUPT_STORE } from './stores/interrupt.store.js';
 import { InMemoryThreadOwnershipStore } from './stores/in-memory-thread-ownership.store.js';
 import { THREAD_OWNERSHIP_STORE } from './stores/thread-ownership.store.js';
-import { AG_UI_HTTP_SETTINGS, resolveHttpSettings } from './http/http-settings.js';
+import { AG_UI_HTTP_SETTINGS, resolveHttpSettings, type AgUiHttpSettings } from './http/http-settings.js';
+import { KeepAliveTicker } from './protocol/keep-alive.ticker.js';
 import { createChatModel } from './models/chat-model.factory.js';
 import { JsonSchemaValidator } from './tools/schema/json-schema.validator.js';
 import { ToolSchemaResolver } from './tools/schema/tool-schema.resolver.js';
@@ -30,6 +31,7 @@ import { ToolRegistry } from './tools/tool.registry.js';
   providers: [
     { provide: CHAT_MODEL, useFactory: createChatModel, inject: [AG_UI_MODULE_OPTIONS] },
     { provide: AG_UI_HTTP_SETTINGS, useFactory: (options: AgUiModuleOptions) => resolveHttpSettings(options), inject: [AG_UI_MODULE_OPTIONS] },
+    { provide: KeepAliveTicker, useFactory: (settings: AgUiHttpSettings) => new KeepAliveTicker(settings.keepAliveMs), inject: [AG_UI_HTTP_SETTINGS] },
     AgentCatalog,
     AgentRunner,
     AgentInfoService,

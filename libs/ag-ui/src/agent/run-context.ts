@@ -27,8 +27,8 @@ export class RunContext implements AgentRunContext {
   readonly principal: string | undefined;
   readonly request: IncomingMessage;
   readonly input: RunAgentInput;
-  readonly signal: AbortSignal;
   readonly logger: Logger;
+  #signal: AbortSignal | (() => AbortSignal);
   readonly #state: SharedState;
   readonly #activity?: ActivityReporter;
 
@@ -39,7 +39,9 @@ export class RunContext implements AgentRunContext {
     activity?: ActivityReporter,
   ) {
     ({ agentId: this.agentId, threadId: this.threadId, runId: this.runId, user: this.user, principal: this.principal } = init);
-    ({ request: this.request, input: this.input, signal: this.signal, logger: this.logger } = init);
+    ({ request: this.request, input: this.input, logger: this.logger } = init);
+    // From another context, its signal as it is: a signal not made yet is not made here.
+    this.#signal = init instanceof RunContext ? init.#signal : init.signal;
     this.#state = state;
     this.#activity = activity;
   }
@@ -47,6 +49,11 @@ export class RunContext implements AgentRunContext {
   /** A context outside any run (listing tools): state reads `{}` and changes go nowhere. */
   static detached(init: RunContextInit): RunContext {
     return new RunContext(init, new SharedState(undefined, () => undefined));
+  }
+
+  get signal(): AbortSignal {
+    const signal = this.#signal;
+    return typeof signal === 'function' ? (this.#signal = signal()) : signal;
   }
 
   get state(): any {
@@ -67,9 +74,13 @@ export class RunContext implements AgentRunContext {
     return new RunContext(this, this.#state, toolCallId, activity);
   }
 
-  /** The same context with another signal, e.g. one that also fires on the tool's timeout. */
-  withSignal(signal: AbortSignal): RunContext {
-    // A context is its own init: spreading copies the fields, not the private state or the accessors.
-    return new RunContext({ ...this, signal }, this.#state, this.toolCallId, this.#activity);
+  /**
+   * The same context with another signal, e.g. one that also fires on the tool's timeout. Given
+   * as a function, the signal is made when first read: most tools never read it.
+   */
+  withSignal(signal: AbortSignal | (() => AbortSignal)): RunContext {
+    const context = new RunContext(this, this.#state, this.toolCallId, this.#activity);
+    context.#signal = signal;
+    return context;
   }
 }

@@ -9,6 +9,7 @@ import type { RunContextInit } from '../agent/run-context.js';
 import { InterruptService, type ResumeDecision } from '../interrupts/interrupt.service.js';
 import { ClientProtocol } from '../protocol/client-protocol.js';
 import { EventStream } from '../protocol/event-stream.js';
+import { KeepAliveTicker } from '../protocol/keep-alive.ticker.js';
 import { negotiateEncoding } from '../protocol/media-type.js';
 import { checkInputLimits } from '../protocol/input-limits.js';
 import { parseRunInput } from '../protocol/run-input.parser.js';
@@ -37,6 +38,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       private readonly access: ThreadAccess,
       private readonly interrupts: InterruptService,
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
+      private readonly keepAlive: KeepAliveTicker,
     ) {}
 
     list(@Req() req: AuthenticatedRequest): Promise<AgentsInfo> {
@@ -79,7 +81,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       const abort = new AbortController();
       const stream = new EventStream(res, {
         encoding: negotiateEncoding(req.headers.accept),
-        keepAliveMs: this.settings.keepAliveMs,
+        keepAlive: this.keepAlive,
         protocol: ClientProtocol.of(input),
       });
       stream.open(req, () => abort.abort(new Error('client disconnected')));

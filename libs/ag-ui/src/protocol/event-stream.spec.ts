@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { EventType, type BaseEvent } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, decode } from '@ag-ui/proto';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
+import { KeepAliveTicker } from './keep-alive.ticker.js';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -107,7 +108,7 @@ describe('EventStream over a real HTTP connection', () => {
       { type: EventType.TEXT_MESSAGE_END, messageId: 'm1' } as BaseEvent,
       { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
     ];
-    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
       for (const event of events) {
         yield event;
         await delay(1);
@@ -137,7 +138,7 @@ describe('EventStream over a real HTTP connection', () => {
         seen.endedWith.push(args[0]);
         return end(...args);
       }) as typeof res.end;
-      const stream = new EventStream(res, { encoding: 'sse', keepAliveMs: 0 });
+      const stream = new EventStream(res, { encoding: 'sse', keepAlive: new KeepAliveTicker(0) });
       stream.open(req, () => undefined);
       seen.headersSentAfterOpen = res.headersSent;
       void stream.pipe(
@@ -162,7 +163,7 @@ describe('EventStream over a real HTTP connection', () => {
     const big = 'x'.repeat(64 * 1024);
     let produced = 0;
     const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
       try {
         for (let i = 0; i < total; i++) {
           produced++;
@@ -216,7 +217,7 @@ describe('EventStream over a real HTTP connection', () => {
   it('on client disconnect calls onGone once and stops pulling from the generator', async () => {
     let produced = 0;
     const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
       try {
         for (let i = 0; i < 100_000; i++) {
           produced++;
@@ -248,7 +249,7 @@ describe('EventStream over a real HTTP connection', () => {
     const big = 'y'.repeat(64 * 1024);
     let produced = 0;
     const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 0 }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
       try {
         for (let i = 0; i < 100_000; i++) {
           produced++;
@@ -275,7 +276,7 @@ describe('EventStream over a real HTTP connection', () => {
   });
 
   it('sends ": ping" comments between SSE events while the generator is slow', async () => {
-    const { port, run } = await serve({ encoding: 'sse', keepAliveMs: 20 }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(20) }, async function* () {
       yield content(1);
       await delay(150);
       yield content(2);
@@ -300,7 +301,7 @@ describe('EventStream over a real HTTP connection', () => {
       { type: EventType.TOOL_CALL_END, toolCallId: 'c1' } as BaseEvent,
       { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
     ];
-    const { port, run } = await serve({ encoding: 'protobuf', keepAliveMs: 20 }, async function* () {
+    const { port, run } = await serve({ encoding: 'protobuf', keepAlive: new KeepAliveTicker(20) }, async function* () {
       for (const [i, event] of events.entries()) {
         yield event;
         if (i === 2) await delay(120);

@@ -3,12 +3,13 @@ import { EventType, type BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
 import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
 import { ClientProtocol } from './client-protocol.js';
+import type { KeepAliveTicker } from './keep-alive.ticker.js';
 import type { EventEncoding } from './media-type.js';
 
 export interface EventStreamOptions {
   encoding: EventEncoding;
-  /** `: ping` comment interval for SSE; 0 disables. Protobuf framing has no comments, so it gets none. */
-  keepAliveMs: number;
+  /** Sends `: ping` comments on SSE while the stream is open; none when unset. Protobuf framing has no comments, so it gets none. */
+  keepAlive?: KeepAliveTicker;
   /** Shapes each event for the client's protocol version; the current version when unset. */
   protocol?: ClientProtocol;
 }
@@ -24,7 +25,7 @@ const TERMINAL = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
 export class EventStream {
   private readonly encoder = new EventEncoder();
   private readonly protocol: ClientProtocol;
-  private keepAlive?: NodeJS.Timeout;
+  private stopKeepAlive: () => void = () => undefined;
   private clientGone = false;
 
   constructor(
@@ -61,11 +62,10 @@ export class EventStream {
       onClientGone();
     });
 
-    if (this.options.encoding === 'sse' && this.options.keepAliveMs > 0) {
-      this.keepAlive = setInterval(() => {
-        if (!this.closed) res.write(PING);
-      }, this.options.keepAliveMs);
-      this.keepAlive.unref();
+    if (this.options.encoding === 'sse' && this.options.keepAlive) {
+      this.stopKeepAlive = this.options.keepAlive.add(() => {
+        if (!this.closed && !res.writableEnded) res.write(PING);
+      });
     }
   }
 
@@ -98,11 +98,6 @@ export class EventStream {
       this.res.on('drain', done);
       this.res.on('close', done);
     });
-  }
-
-  private stopKeepAlive(): void {
-    if (this.keepAlive) clearInterval(this.keepAlive);
-    this.keepAlive = undefined;
   }
 
   private end(last?: string | Uint8Array): void {

@@ -1,7 +1,7 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { AG_UI_MODULE_OPTIONS } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
-import { linkedAbort } from '../agent/linked-abort.js';
+import { linkedAbort, type LinkedAbort } from '../agent/linked-abort.js';
 import type { RunContext } from '../agent/run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
 import { removeOmittedNulls } from './schema/strict-json-schema.js';
@@ -15,7 +15,10 @@ export interface ToolOutcome {
   error?: string;
 }
 
-class ToolTimeout extends Error {}
+/** The reason a tool's signal gives when its time is up, named like the reason of `AbortSignal.timeout()`. */
+class ToolTimeout extends Error {
+  override name = 'TimeoutError';
+}
 
 function serialize(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -66,23 +69,39 @@ export class ToolInvoker {
   /** Runs a call whose arguments passed `check`, within the tool's time limit. */
   async execute(tool: RegisteredTool, args: unknown, toolCallId: string, context: RunContext): Promise<ToolOutcome> {
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
-    // The tool's signal aborts when the run does, or when its time is up.
-    const abort = linkedAbort(context.signal);
-    const { signal } = abort;
-    const timer = setTimeout(() => abort.controller.abort(new ToolTimeout()), timeoutMs);
-    const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    const runSignal = context.signal;
+    let timedOut: ToolTimeout | undefined;
+    let stop!: (reason: unknown) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    // The tool's own signal (the run's, or its time is up) is made only when the tool reads it:
+    // most tools never do, and an AbortSignal costs more than the rest of the call.
+    let own: LinkedAbort | undefined;
+    const signal = () => {
+      own = linkedAbort(runSignal);
+      if (timedOut) own.controller.abort(timedOut);
+      return own.signal;
+    };
+    const timer = setTimeout(() => {
+      timedOut = new ToolTimeout(`The tool did not finish within ${timeoutMs} ms`);
+      own?.controller.abort(timedOut);
+      stop(timedOut);
+    }, timeoutMs);
+    const onRunAbort = () => stop(runSignal.reason);
+    runSignal.addEventListener('abort', onRunAbort, { once: true });
     try {
+      if (runSignal.aborted) throw runSignal.reason;
       const result = await Promise.race([tool.invoke(args, context.withSignal(signal), toolCallId), stopped]);
       return { content: serialize(result) };
     } catch (error) {
-      if (context.signal.aborted) throw context.signal.reason;
-      if (signal.aborted) return { content: '', error: `The tool did not finish within ${timeoutMs} ms` };
+      if (runSignal.aborted) throw runSignal.reason;
+      if (timedOut) return { content: '', error: `The tool did not finish within ${timeoutMs} ms` };
       const message = safeMessage(error);
       if (message === undefined) this.logger.error(`Tool ${tool.source} failed`, error instanceof Error ? error.stack : String(error));
       return { content: '', error: message ?? 'The tool failed with an internal error' };
     } finally {
       clearTimeout(timer);
-      abort.release();
+      runSignal.removeEventListener('abort', onRunAbort);
+      own?.release();
     }
   }
 }

@@ -600,6 +600,12 @@ describe('removeOmittedNulls', () => {
     definitions: { Item: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' } }, required: ['sku'] } },
   };
 
+  it('returns arguments holding no null at any depth as they are, and still prunes a null nested deep', () => {
+    const clean = { query: 'q', address: { city: 'Oslo' }, items: [{ sku: 'a', qty: 1 }], target: [{ id: 'x' }] };
+    expect(removeOmittedNulls(clean, schema)).toBe(clean);
+    expect(removeOmittedNulls({ query: 'q', items: [{ sku: 'a', qty: null }] }, schema)).toEqual({ query: 'q', items: [{ sku: 'a' }] });
+  });
+
   it('drops nulls sent for optional properties that do not allow null', () => {
     expect(removeOmittedNulls({ query: 'q', limit: null, anything: null }, schema)).toEqual({ query: 'q' });
   });

@@ -255,7 +255,15 @@ function nullVerdict(raw: unknown, resolve: Resolve, seen: ReadonlySet<unknown>)
  * and anything that does not fit the schema is left for the validator to report.
  */
 export function removeOmittedNulls(value: unknown, schema: JsonSchema): unknown {
-  return prune(value, schema, schema, new Set());
+  // Pruning only ever drops nulls: arguments without one (most calls) are returned as they are.
+  return holdsNull(value) ? prune(value, schema, schema, new Set()) : value;
+}
+
+function holdsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (holdsNull(item)) return true;
+  return false;
 }
 
 /** `applied` holds the schemas already applied to this same value, so allOf/anyOf `$ref` cycles end. */
