@@ -219,6 +219,7 @@ async function runRound(server: Running, scenario: Scenario, onFirstContent?: ()
 }
 
 const median = (values: readonly number[]) => percentile(values, 50);
+const cpuPer1000Events = (round: RoundResult) => (round.cpuMs / Math.max(1, round.events)) * 1000;
 
 function combine(kind: ServerKind, scenario: Scenario, rounds: RoundResult[], rss: { before: number; peak: number; steady: number }): Measurement {
   const ok = rounds.flatMap((round) => round.streams.filter((stream) => stream.ok));
@@ -230,7 +231,7 @@ function combine(kind: ServerKind, scenario: Scenario, rounds: RoundResult[], rs
     events: sum((round) => round.events),
     wallMs: sum((round) => round.wallMs),
     cpuMs: sum((round) => round.cpuMs),
-    cpuMsPer1000Events: median(rounds.map((round) => (round.cpuMs / Math.max(1, round.events)) * 1000)),
+    cpuMsPer1000Events: median(rounds.map(cpuPer1000Events)),
     cpuMsPerRequest: median(rounds.map((round) => round.cpuMs / scenario.requests)),
     rssBeforeBytes: rss.before,
     rssPeakBytes: rss.peak,
@@ -277,8 +278,7 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, firstKi
         rss[kind].peak = Math.max(rss[kind].peak, sampler.stop().peakBytes);
       }
     }
-    const perEvent = (round: RoundResult) => round.cpuMs / Math.max(1, round.events);
-    const ratios = rounds.module.map((round, index) => perEvent(round) / perEvent(rounds.baseline[index]!));
+    const ratios = rounds.module.map((round, index) => cpuPer1000Events(round) / cpuPer1000Events(rounds.baseline[index]!));
     return {
       scenario,
       module: combine('module', scenario, rounds.module, rss.module),

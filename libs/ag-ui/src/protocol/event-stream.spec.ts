@@ -108,7 +108,7 @@ describe('EventStream over a real HTTP connection', () => {
       { type: EventType.TEXT_MESSAGE_END, messageId: 'm1' } as BaseEvent,
       { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
     ];
-    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
       for (const event of events) {
         yield event;
         await delay(1);
@@ -138,7 +138,7 @@ describe('EventStream over a real HTTP connection', () => {
         seen.endedWith.push(args[0]);
         return end(...args);
       }) as typeof res.end;
-      const stream = new EventStream(res, { encoding: 'sse', keepAlive: new KeepAliveTicker(0) });
+      const stream = new EventStream(res, { encoding: 'sse' });
       stream.open(req, () => undefined);
       seen.headersSentAfterOpen = res.headersSent;
       void stream.pipe(
@@ -163,7 +163,7 @@ describe('EventStream over a real HTTP connection', () => {
     const big = 'x'.repeat(64 * 1024);
     let produced = 0;
     const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
       try {
         for (let i = 0; i < total; i++) {
           produced++;
@@ -217,7 +217,7 @@ describe('EventStream over a real HTTP connection', () => {
   it('on client disconnect calls onGone once and stops pulling from the generator', async () => {
     let produced = 0;
     const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
       try {
         for (let i = 0; i < 100_000; i++) {
           produced++;
@@ -249,7 +249,7 @@ describe('EventStream over a real HTTP connection', () => {
     const big = 'y'.repeat(64 * 1024);
     let produced = 0;
     const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(0) }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
       try {
         for (let i = 0; i < 100_000; i++) {
           produced++;

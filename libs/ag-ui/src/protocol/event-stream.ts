@@ -64,7 +64,7 @@ export class EventStream {
 
     if (this.options.encoding === 'sse' && this.options.keepAlive) {
       this.stopKeepAlive = this.options.keepAlive.add(() => {
-        if (!this.closed && !res.writableEnded) res.write(PING);
+        if (!this.closed) res.write(PING);
       });
     }
   }

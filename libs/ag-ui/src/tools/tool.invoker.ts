@@ -94,7 +94,7 @@ export class ToolInvoker {
       return { content: serialize(result) };
     } catch (error) {
       if (runSignal.aborted) throw runSignal.reason;
-      if (timedOut) return { content: '', error: `The tool did not finish within ${timeoutMs} ms` };
+      if (timedOut) return { content: '', error: timedOut.message };
       const message = safeMessage(error);
       if (message === undefined) this.logger.error(`Tool ${tool.source} failed`, error instanceof Error ? error.stack : String(error));
       return { content: '', error: message ?? 'The tool failed with an internal error' };
