@@ -94,9 +94,14 @@ describe('bench /proc figures', () => {
   });
 
   it('reads CPU time finer than the 10 ms clock tick, from the threads schedstat', () => {
+    // Spun by CPU time (getrusage), not wall time: a busy machine may take the core away mid-spin.
+    const processCpuMs = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    };
     const spinMs = (ms: number) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end);
+      const end = processCpuMs() + ms;
+      while (processCpuMs() < end);
     };
     const deltas: number[] = [];
     for (let i = 0; i < 5; i++) {
