@@ -21,6 +21,8 @@ import { ToolInvoker, type ToolOutcome } from '../tools/tool.invoker.js';
 import { ToolRegistry, type RegisteredTool } from '../tools/tool.registry.js';
 import type { ResolvedAgent } from './agent.catalog.js';
 import { EventChannel } from './event-channel.js';
+import { writeEach, type EventSink } from './event-sink.js';
+import { linkedAbort } from './linked-abort.js';
 import { callModel, type ModelCallPolicy } from './model-call.js';
 import { RunContext, type RunContextInit } from './run-context.js';
 import { toSafeError } from './run-error.js';
@@ -54,14 +56,18 @@ interface Run {
   readonly usage: TokenUsage[];
   /** Events raised outside tool execution (a state change in an approval predicate, say), sent at the next pause. */
   readonly held: BaseEvent[];
+  readonly sink: EventSink;
   /** Where events raised by tools go while they run; unset between tool phases. */
-  live?: EventChannel<BaseEvent>;
+  live?: EventSink;
 }
 
 /**
  * The agent loop: model turn → tool calls → results → next turn, as a stream of AG-UI
  * events. It never touches HTTP; whatever happens, the stream starts with RUN_STARTED and
  * ends with exactly one RUN_FINISHED or RUN_ERROR (unless the client left, when nobody listens).
+ *
+ * Events are pushed to a sink (`runInto`), not pulled: a generator between the runner and the
+ * response would add a promise and a suspension per token. `run()` is the pull form.
  */
 @Injectable()
 export class AgentRunner {
@@ -88,20 +94,43 @@ export class AgentRunner {
   }
 
   /**
-   * Runs `agent` on `input`. `resumed` are the interrupted calls this run answers, already
-   * checked and consumed (see InterruptService.resume): they are settled before the first model turn.
+   * Runs `agent` on `input` as a stream of events, for code that pulls (tests, a custom
+   * transport). Leaving the loop early stops the run as a client disconnect would.
    */
   async *run(agent: ResolvedAgent, input: RunAgentInput, init: RunContextInit, resumed: readonly ResumeDecision[] = []): AsyncGenerator<BaseEvent> {
-    yield {
+    const abort = linkedAbort(init.signal);
+    const channel = new EventChannel<BaseEvent>();
+    const done = this.runInto(agent, input, { ...init, signal: abort.signal }, (event) => channel.write(event), resumed).finally(() => channel.end());
+    let finished = false;
+    try {
+      yield* channel;
+      finished = true;
+    } finally {
+      if (!finished) abort.controller.abort(new Error('The consumer stopped reading the run'));
+      channel.close();
+      abort.release();
+      await done;
+    }
+  }
+
+  /**
+   * Runs `agent` on `input`, writing each event to `sink` as it happens; settles when the run is
+   * over. `resumed` are the interrupted calls this run answers, already checked and consumed (see
+   * InterruptService.resume): they are settled before the first model turn.
+   */
+  async runInto(agent: ResolvedAgent, input: RunAgentInput, init: RunContextInit, sink: EventSink, resumed: readonly ResumeDecision[] = []): Promise<void> {
+    // Before any await: the headers leave with it, before the model is even asked.
+    const started = sink({
       type: EventType.RUN_STARTED,
       threadId: input.threadId,
       runId: input.runId,
       protocolVersion: PROTOCOL_VERSION,
       ...(input.parentRunId ? { parentRunId: input.parentRunId } : {}),
-    } as BaseEvent;
+    } as BaseEvent);
     try {
+      if (started) await started;
       const held: BaseEvent[] = [];
-      const state = new SharedState(input.state, (event) => (run.live ? run.live.push(event) : held.push(event)));
+      const state = new SharedState(input.state, (event) => (run.live ? void run.live(event) : held.push(event)));
       const context = new RunContext(init, state);
       const run: Run = {
         agent,
@@ -109,33 +138,28 @@ export class AgentRunner {
         context,
         state,
         held,
+        sink,
         transcript: new Transcript(input.messages, this.keepClientSystemMessages),
         tools: await this.toolsFor(agent, input.tools, context),
         usage: [],
       };
       const { tools, transcript } = run;
-      // The loop is inline rather than a generator of its own, which every event would pass through.
-      if (resumed.length) yield* this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
+      if (resumed.length) await this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
 
       for (let step = 1; step <= agent.maxSteps; step++) {
         const stepName = `model:${step}`;
-        if (agent.events.steps) yield { type: EventType.STEP_STARTED, stepName } as BaseEvent;
+        if (agent.events.steps) await sink({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
         const turn = new TurnAssembler((toolName) => this.predictionFor(tools.backend.get(toolName)));
         const request = { model: agent.model, instructions: agent.instructions, messages: transcript.forModel(), tools: tools.definitions, temperature: agent.temperature };
-        for await (const chunk of callModel(this.model, request, context.signal, this.policy, context.logger)) {
-          for (const event of turn.accept(chunk)) yield event;
-        }
-        for (const event of turn.close()) yield event;
-        if (agent.events.steps) yield { type: EventType.STEP_FINISHED, stepName } as BaseEvent;
+        await callModel(this.model, request, context.signal, this.policy, context.logger, (chunk) => writeEach(sink, turn.accept(chunk)));
+        await writeEach(sink, turn.close());
+        if (agent.events.steps) await sink({ type: EventType.STEP_FINISHED, stepName } as BaseEvent);
         run.usage.push(...turn.usage);
 
         const message = turn.message;
         if (message) transcript.add(message);
         const calls = turn.toolCalls;
-        if (!calls.length) {
-          yield* this.finish(run);
-          return;
-        }
+        if (!calls.length) return await this.finish(run);
 
         const pending = calls.filter((call) => tools.frontend.has(call.function.name)).map((call) => call.id);
         const { now, approvals } = await this.triage(
@@ -143,23 +167,19 @@ export class AgentRunner {
           run,
           turn.messageId,
         );
-        yield* this.executeTools(run, now.map((call) => this.callJob(run, call)));
-        yield* run.held.splice(0);
+        await this.executeTools(run, now.map((call) => this.callJob(run, call)));
+        await writeEach(sink, run.held.splice(0));
 
         // Calls that need a human end the run with an interrupt; a resume picks them up.
         if (approvals.length) {
           const interrupts = await this.interrupts.issue(context, approvals);
-          yield* this.finish(run, { outcome: { type: 'interrupt', interrupts } });
-          return;
+          return await this.finish(run, { outcome: { type: 'interrupt', interrupts } });
         }
         // Frontend tools run in the client: the run ends here and the client's next run carries the results.
-        if (pending.length) {
-          yield* this.finish(run, { outcome: { type: 'success', pendingToolCallIds: pending } });
-          return;
-        }
+        if (pending.length) return await this.finish(run, { outcome: { type: 'success', pendingToolCallIds: pending } });
       }
       context.logger.warn(`Run ${input.runId} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`);
-      yield* this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
+      await this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
     } catch (error) {
       if (init.signal.aborted) {
         this.logger.debug(`Run ${input.runId} stopped: the client disconnected`);
@@ -168,20 +188,20 @@ export class AgentRunner {
       const safe = toSafeError(error);
       if (safe.expected) this.logger.warn(`Run ${input.runId} failed: ${safe.code}`);
       else this.logger.error(`Run ${input.runId} failed`, error instanceof Error ? error.stack : String(error));
-      yield { type: EventType.RUN_ERROR, code: safe.code, message: safe.message } as BaseEvent;
+      await sink({ type: EventType.RUN_ERROR, code: safe.code, message: safe.message } as BaseEvent);
     }
   }
 
-  private *finish(run: Run, extra: Record<string, unknown> = {}): Generator<BaseEvent> {
-    yield* run.held.splice(0);
-    if (run.agent.events.messagesSnapshot) yield { type: EventType.MESSAGES_SNAPSHOT, messages: [...run.transcript.messages] } as BaseEvent;
-    yield {
+  private async finish(run: Run, extra: Record<string, unknown> = {}): Promise<void> {
+    await writeEach(run.sink, run.held.splice(0));
+    if (run.agent.events.messagesSnapshot) await run.sink({ type: EventType.MESSAGES_SNAPSHOT, messages: [...run.transcript.messages] } as BaseEvent);
+    await run.sink({
       type: EventType.RUN_FINISHED,
       threadId: run.input.threadId,
       runId: run.input.runId,
       ...extra,
       ...(run.usage.length ? { usage: aggregateTokenUsage(run.usage) } : {}),
-    } as BaseEvent;
+    } as BaseEvent);
   }
 
   private async toolsFor(agent: ResolvedAgent, clientTools: readonly Tool[], context: RunContext): Promise<RunTools> {
@@ -290,13 +310,13 @@ export class AgentRunner {
   }
 
   /**
-   * Runs tool calls concurrently (bounded). Each result is yielded as it lands, and what a tool
-   * reports while it runs (progress, state changes) is yielded at once, not after it returns.
+   * Runs tool calls concurrently (bounded). Each result is written as it lands, and what a tool
+   * reports while it runs (progress, state changes) is written at once, not after it returns.
    */
-  private async *executeTools(run: Run, jobs: ToolJob[]): AsyncGenerator<BaseEvent> {
+  private async executeTools(run: Run, jobs: ToolJob[]): Promise<void> {
     if (!jobs.length) return;
-    const channel = new EventChannel<BaseEvent>();
-    run.live = channel;
+    const { sink } = run;
+    run.live = sink;
     const steps = run.agent.events.steps;
     let next = 0;
     let failure: unknown;
@@ -304,8 +324,8 @@ export class AgentRunner {
       while (next < jobs.length && failure === undefined) {
         const { call, execute, origin } = jobs[next++]!;
         const stepName = `tool:${call.function.name}:${call.id}`;
-        if (steps) channel.push({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
-        let outcome = await execute(run.context.forToolCall(call.id, new ActivityReporter((event) => channel.push(event))));
+        if (steps) await sink({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
+        let outcome = await execute(run.context.forToolCall(call.id, new ActivityReporter((event) => void sink(event))));
         try {
           // A change the tool made to the state in place is sent before its result.
           run.state.flush();
@@ -315,18 +335,18 @@ export class AgentRunner {
         const content = outcome.error ? `Error: ${outcome.error}` : outcome.content;
         const messageId = randomUUID();
         run.transcript.addToolResult({ id: messageId, role: 'tool', toolCallId: call.id, content }, origin && { assistantMessageId: origin.assistantMessageId, toolCall: call });
-        channel.push({ type: EventType.TOOL_CALL_RESULT, messageId, toolCallId: call.id, content, role: 'tool' } as BaseEvent);
-        if (steps) channel.push({ type: EventType.STEP_FINISHED, stepName } as BaseEvent);
+        await sink({ type: EventType.TOOL_CALL_RESULT, messageId, toolCallId: call.id, content, role: 'tool' } as BaseEvent);
+        if (steps) await sink({ type: EventType.STEP_FINISHED, stepName } as BaseEvent);
       }
     };
-    const workers = Array.from({ length: Math.min(this.toolConcurrency, jobs.length) }, () =>
-      worker().catch((error: unknown) => {
-        failure ??= error;
-      }),
-    );
-    void Promise.all(workers).then(() => channel.end());
     try {
-      yield* channel;
+      await Promise.all(
+        Array.from({ length: Math.min(this.toolConcurrency, jobs.length) }, () =>
+          worker().catch((error: unknown) => {
+            failure ??= error;
+          }),
+        ),
+      );
     } finally {
       run.live = undefined;
     }

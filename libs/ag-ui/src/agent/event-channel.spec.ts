@@ -117,4 +117,39 @@ describe('EventChannel', () => {
       expect(own).toEqual(Array.from({ length: 50 }, (_, i) => p * 100 + i));
     }
   });
+
+  it('write() settles only once the consumer has taken everything written', async () => {
+    const channel = new EventChannel<number>();
+    let settled = false;
+    void channel.write(1)!.then(() => (settled = true));
+    channel.write(2);
+    const iterator = channel[Symbol.asyncIterator]();
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 1 });
+    await delay(1);
+    expect(settled).toBe(false);
+    await expect(iterator.next()).resolves.toEqual({ done: false, value: 2 });
+    await delay(1);
+    // The consumer is still working on 2: it has not asked for more yet.
+    expect(settled).toBe(false);
+    const third = iterator.next();
+    await delay(1);
+    expect(settled).toBe(true);
+    channel.end();
+    await expect(third).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('close() lets waiting writers go, drops what is buffered and ignores later writes', async () => {
+    const channel = new EventChannel<number>();
+    const waiting = channel.write(1);
+    channel.close();
+    await expect(within(waiting!)).resolves.toBeUndefined();
+    expect(channel.write(2)).toBeUndefined();
+    channel.push(3);
+    await expect(drain(channel)).resolves.toEqual([]);
+  });
 });
+
+/** Fails fast instead of hanging when a promise never settles. */
+function within<T>(promise: Promise<T>, ms = 500): Promise<T> {
+  return Promise.race([promise, delay(ms).then(() => Promise.reject(new Error('did not settle')))]);
+}

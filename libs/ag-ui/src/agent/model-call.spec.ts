@@ -68,9 +68,10 @@ async function run(
   const chunks: ChatModelChunk[] = [];
   const started = performance.now();
   try {
-    for await (const chunk of callModel(model, baseRequest, options.signal ?? new AbortController().signal, options.policy ?? policy, options.logger ?? new CapturingLogger('test'))) {
+    await callModel(model, baseRequest, options.signal ?? new AbortController().signal, options.policy ?? policy, options.logger ?? new CapturingLogger('test'), (chunk) => {
       chunks.push(chunk);
-    }
+      return undefined;
+    });
     return { chunks, elapsedMs: performance.now() - started };
   } catch (error) {
     return { chunks, error, elapsedMs: performance.now() - started };
@@ -90,19 +91,50 @@ describe('callModel', () => {
     expect(model.requests[0]!.signal.aborted).toBe(false);
   });
 
-  it('closes the model stream and releases the run signal when the consumer stops early', async () => {
+  it('closes the model stream, releases the run signal and is not retried when the consumer fails', async () => {
     const model = new ScriptedModel([{ chunks: [text('a'), text('b'), { type: 'finish', reason: 'stop' }] }]);
     const runAbort = new AbortController();
     const seen: ChatModelChunk[] = [];
-    for await (const chunk of callModel(model, baseRequest, runAbort.signal, policy, new CapturingLogger('test'))) {
+    // Even an error that looks retryable: it is the consumer's, not the model's.
+    const consumerFailure = retryable();
+    const call = callModel(model, baseRequest, runAbort.signal, policy, new CapturingLogger('test'), (chunk) => {
       seen.push(chunk);
-      break;
-    }
+      throw consumerFailure;
+    });
+    await expect(call).rejects.toBe(consumerFailure);
     expect(seen).toEqual([text('a')]);
+    expect(model.attempts).toBe(1);
     expect(model.finallyRan).toBe(1);
     // The attempt no longer follows the run: aborting the run later reaches nothing of it.
     runAbort.abort(new Error('late'));
     expect(model.requests[0]!.signal.aborted).toBe(false);
+  });
+
+  it('reads no further while the promise the consumer returned is pending', async () => {
+    let pulled = 0;
+    const model: ChatModel = {
+      provider: 'counting',
+      async *stream() {
+        for (const delta of ['a', 'b']) {
+          pulled++;
+          yield text(delta);
+        }
+      },
+    };
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const seen: ChatModelChunk[] = [];
+    const call = callModel(model, baseRequest, new AbortController().signal, policy, new CapturingLogger('test'), (chunk) => {
+      seen.push(chunk);
+      return seen.length === 1 ? held : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pulled).toBe(1);
+    expect(seen).toEqual([text('a')]);
+    release();
+    await call;
+    expect(pulled).toBe(2);
+    expect(seen).toEqual([text('a'), text('b')]);
   });
 
   it('treats a model that throws before returning a stream like any failed attempt', async () => {
@@ -290,11 +322,10 @@ describe('callModel and a slow consumer', () => {
   it('does not count time the consumer holds a chunk (backpressure) as model silence', async () => {
     const model = new ScriptedModel([{ chunks: [text('a'), text('b'), text('c')] }]);
     const received: ChatModelChunk[] = [];
-    const stream = callModel(model, baseRequest, new AbortController().signal, { ...policy, idleTimeoutMs: 50 }, new Logger('test'));
-    for await (const chunk of stream) {
+    await callModel(model, baseRequest, new AbortController().signal, { ...policy, idleTimeoutMs: 50 }, new Logger('test'), (chunk) => {
       received.push(chunk);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+      return new Promise((resolve) => setTimeout(resolve, 100));
+    });
     expect(received).toEqual([text('a'), text('b'), text('c')]);
   });
 });

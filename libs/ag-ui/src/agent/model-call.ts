@@ -37,6 +37,9 @@ class IdleTimeout extends Error {}
 
 const EMPTY: AsyncIterator<ChatModelChunk> = { next: async () => ({ done: true, value: undefined }) };
 
+/** Receives each chunk as it arrives; a returned promise holds the model's stream until it settles. */
+export type ChunkHandler = (chunk: ChatModelChunk) => Promise<void> | undefined;
+
 /** One attempt at the model: its stream, the abort that cuts it off, and the silence clock. */
 interface Attempt {
   iterator: AsyncIterator<ChatModelChunk>;
@@ -52,10 +55,11 @@ interface Attempt {
 /**
  * One model turn with the two guards every provider needs: transient failures are retried
  * with backoff while nothing has been streamed (after that, a retry would repeat tokens
- * the client already has), and a provider that goes silent is cut off.
+ * the client already has), and a provider that goes silent is cut off. Each chunk is handed
+ * to `onChunk`; the promise settles when the turn is over.
  *
- * A hand-written iterator rather than an async generator: every chunk of every run passes
- * through here, and a generator would add a promise and a suspension per chunk.
+ * Chunks are pushed rather than pulled: every chunk of every run passes through here, and an
+ * iterator between the model and the runner would add a promise and a suspension per chunk.
  */
 export function callModel(
   model: ChatModel,
@@ -63,11 +67,12 @@ export function callModel(
   runSignal: AbortSignal,
   policy: ModelCallPolicy,
   logger: Logger,
-): AsyncIterable<ChatModelChunk> {
-  return { [Symbol.asyncIterator]: () => new ModelCall(model, request, runSignal, policy, logger) };
+  onChunk: ChunkHandler,
+): Promise<void> {
+  return new ModelCall(model, request, runSignal, policy, logger).run(onChunk);
 }
 
-class ModelCall implements AsyncIterator<ChatModelChunk> {
+class ModelCall {
   private attempts = 0;
   private streamed = false;
   private current: Attempt | undefined;
@@ -80,31 +85,46 @@ class ModelCall implements AsyncIterator<ChatModelChunk> {
     private readonly logger: Logger,
   ) {}
 
-  async next(): Promise<IteratorResult<ChatModelChunk>> {
-    for (;;) {
-      try {
-        const attempt = this.current ?? this.start();
-        // A timestamp per chunk, not a timer re-armed per chunk: the timer checks it when it fires.
-        attempt.waitingSince = Date.now();
-        const result = await attempt.iterator.next();
-        attempt.waitingSince = -1;
-        if (result.done) this.settle();
-        else this.streamed = true;
-        return result;
-      } catch (caught) {
-        const timedOut = this.current?.abort.signal.aborted ?? false;
-        this.settle();
-        await this.retryAfter(caught, timedOut);
+  async run(onChunk: ChunkHandler): Promise<void> {
+    try {
+      for (;;) {
+        let result: IteratorResult<ChatModelChunk>;
+        try {
+          const attempt = this.current ?? this.start();
+          // A timestamp per chunk, not a timer re-armed per chunk: the timer checks it when it fires.
+          attempt.waitingSince = Date.now();
+          result = await attempt.iterator.next();
+          attempt.waitingSince = -1;
+        } catch (caught) {
+          const timedOut = this.current?.abort.signal.aborted ?? false;
+          this.settle();
+          await this.retryAfter(caught, timedOut);
+          continue;
+        }
+        if (result.done) {
+          this.settle();
+          return;
+        }
+        this.streamed = true;
+        // What the consumer throws is its own failure: it ends the call, never retried.
+        const wait = onChunk(result.value);
+        if (wait) await wait;
       }
+    } finally {
+      await this.close();
     }
   }
 
-  /** The consumer stopped early: the model's stream is closed, which aborts its request. */
-  async return(): Promise<IteratorResult<ChatModelChunk>> {
-    const attempt = this.current;
+  /** The call ended before the model's stream did: closing it aborts the provider request. */
+  private async close(): Promise<void> {
+    const open = this.current;
+    if (!open) return;
     this.settle();
-    await attempt?.iterator.return?.();
-    return { done: true, value: undefined };
+    try {
+      await open.iterator.return?.();
+    } catch {
+      // The stream was being abandoned; how it fails to close changes nothing.
+    }
   }
 
   private start(): Attempt {

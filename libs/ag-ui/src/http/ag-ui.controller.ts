@@ -99,10 +99,12 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         logger: this.logger,
       };
       try {
-        await stream.pipe(this.runner.run(agent, input, context, resumed));
+        await this.runner.runInto(agent, input, context, (event) => stream.write(event), resumed);
       } catch (error) {
-        // The runner reports its own failures as RUN_ERROR; reaching here is a bug, and the stream is already ended.
+        // The runner reports its own failures as RUN_ERROR; reaching here is a bug.
         this.logger.error(`Stream of run ${input.runId} broke`, error instanceof Error ? error.stack : String(error));
+      } finally {
+        stream.end();
       }
     }
   }

@@ -33,9 +33,13 @@ function sseFrame(event: BaseEvent): string {
   return `data: ${JSON.stringify(event)}\n\n`;
 }
 
+/** Writes a run's events as the runner does: through the sink, waiting whenever it asks. */
+type Producer = (sink: (event: BaseEvent) => Promise<void> | undefined, signal: AbortSignal) => Promise<void>;
+
 /** What the server side of one request did. */
 interface ServerRun {
-  pipe: Promise<void>;
+  done: Promise<void>;
+  stream: EventStream;
   gone: Promise<void>;
   goneCalls: () => number;
 }
@@ -50,20 +54,24 @@ afterEach(async () => {
 });
 
 /**
- * A real HTTP server whose handler streams `events()` through EventStream, as the controller does.
+ * A real HTTP server whose handler runs `produce` into EventStream, as the controller runs the
+ * runner: the signal aborts when the client goes, and the stream is ended after the producer.
  * Resolves the port and, per request, what happened on the server side.
  */
-async function serve(options: EventStreamOptions, events: () => AsyncIterable<BaseEvent>): Promise<{ port: number; run: Promise<ServerRun> }> {
+async function serve(options: EventStreamOptions, produce: Producer): Promise<{ port: number; run: Promise<ServerRun> }> {
   const run = deferred<ServerRun>();
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const gone = deferred();
+    const abort = new AbortController();
     let goneCalls = 0;
     const stream = new EventStream(res, options);
     stream.open(req, () => {
       goneCalls++;
+      abort.abort();
       gone.resolve();
     });
-    run.resolve({ pipe: stream.pipe(events()), gone: gone.promise, goneCalls: () => goneCalls });
+    const done = produce((event) => stream.write(event), abort.signal).finally(() => stream.end());
+    run.resolve({ done, stream, gone: gone.promise, goneCalls: () => goneCalls });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -108,9 +116,9 @@ describe('EventStream over a real HTTP connection', () => {
       { type: EventType.TEXT_MESSAGE_END, messageId: 'm1' } as BaseEvent,
       { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
     ];
-    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
+    const { port, run } = await serve({ encoding: 'sse' }, async (sink) => {
       for (const event of events) {
-        yield event;
+        await sink(event);
         await delay(1);
       }
     });
@@ -126,7 +134,7 @@ describe('EventStream over a real HTTP connection', () => {
     expect(body.toString('utf8')).toBe(events.map(sseFrame).join(''));
 
     const server = await run;
-    await expect(server.pipe).resolves.toBeUndefined();
+    await expect(server.done).resolves.toBeUndefined();
     expect(server.goneCalls()).toBe(0);
   });
 
@@ -141,12 +149,9 @@ describe('EventStream over a real HTTP connection', () => {
       const stream = new EventStream(res, { encoding: 'sse' });
       stream.open(req, () => undefined);
       seen.headersSentAfterOpen = res.headersSent;
-      void stream.pipe(
-        (async function* () {
-          yield { type: EventType.RUN_STARTED, threadId: 't', runId: 'r' } as BaseEvent;
-          yield { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent;
-        })(),
-      );
+      stream.write({ type: EventType.RUN_STARTED, threadId: 't', runId: 'r' } as BaseEvent);
+      stream.write({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent);
+      stream.end();
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -162,15 +167,11 @@ describe('EventStream over a real HTTP connection', () => {
     const total = 1000;
     const big = 'x'.repeat(64 * 1024);
     let produced = 0;
-    const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
-      try {
-        for (let i = 0; i < total; i++) {
-          produced++;
-          yield content(i, big);
-        }
-      } finally {
-        finished.resolve();
+    const { port, run } = await serve({ encoding: 'sse' }, async (sink) => {
+      for (let i = 0; i < total; i++) {
+        produced++;
+        const wait = sink(content(i, big));
+        if (wait) await wait;
       }
     });
 
@@ -181,7 +182,7 @@ describe('EventStream over a real HTTP connection', () => {
     await delay(250);
     const stalledAt = produced;
     await delay(150);
-    // Nothing is read, so once the socket buffers are full the generator is no longer pulled.
+    // Nothing is read, so once the socket buffers are full the producer is kept waiting.
     expect(produced).toBe(stalledAt);
     expect(stalledAt).toBeGreaterThan(0);
     // ~64 MiB would be in flight without backpressure; socket buffers hold a few MiB.
@@ -210,22 +211,16 @@ describe('EventStream over a real HTTP connection', () => {
     expect(malformed).toBe(0);
     expect(pending).toBe('');
     expect(ids).toEqual(Array.from({ length: total }, (_, i) => i));
-    await finished.promise;
-    await (await run).pipe;
+    await (await run).done;
   });
 
-  it('on client disconnect calls onGone once and stops pulling from the generator', async () => {
+  it('on client disconnect calls onGone once, and drops what is written after it without waiting', async () => {
     let produced = 0;
-    const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
-      try {
-        for (let i = 0; i < 100_000; i++) {
-          produced++;
-          yield content(i);
-          await delay(5);
-        }
-      } finally {
-        finished.resolve();
+    const { port, run } = await serve({ encoding: 'sse' }, async (sink, signal) => {
+      while (!signal.aborted) {
+        produced++;
+        await sink(content(produced));
+        await delay(5);
       }
     });
 
@@ -236,27 +231,25 @@ describe('EventStream over a real HTTP connection', () => {
 
     const server = await run;
     await within(server.gone, 2000, 'onGone');
-    await within(finished.promise, 2000, "the generator's finally");
-    await within(server.pipe, 2000, 'pipe to settle');
-    const stoppedAt = produced;
-    await delay(60);
-    expect(produced).toBe(stoppedAt);
-    expect(stoppedAt).toBeLessThan(100);
+    await within(server.done, 2000, 'the producer to stop');
+    expect(produced).toBeLessThan(100);
     expect(server.goneCalls()).toBe(1);
+    // The run may still be finishing when the client has gone: its writes are dropped, never waited on.
+    expect(server.stream.write(content(0, 'x'.repeat(1 << 20)))).toBeUndefined();
   });
 
-  it('on client disconnect while waiting for drain, pipe settles and the generator is finalised', async () => {
+  it('on client disconnect while waiting for drain, the wait ends', async () => {
     const big = 'y'.repeat(64 * 1024);
     let produced = 0;
-    const finished = deferred();
-    const { port, run } = await serve({ encoding: 'sse' }, async function* () {
-      try {
-        for (let i = 0; i < 100_000; i++) {
-          produced++;
-          yield content(i, big);
+    let waits = 0;
+    const { port, run } = await serve({ encoding: 'sse' }, async (sink, signal) => {
+      while (!signal.aborted) {
+        produced++;
+        const wait = sink(content(produced, big));
+        if (wait) {
+          waits++;
+          await wait;
         }
-      } finally {
-        finished.resolve();
       }
     });
 
@@ -265,21 +258,20 @@ describe('EventStream over a real HTTP connection', () => {
     response.pause();
     await delay(150);
     const stalledAt = produced;
+    expect(waits).toBeGreaterThan(0);
     req.destroy();
 
     const server = await run;
     await within(server.gone, 2000, 'onGone');
-    await within(server.pipe, 2000, 'pipe to settle');
-    await within(finished.promise, 2000, "the generator's finally");
-    // At most the one event pulled when drain was released by the close.
-    expect(produced - stalledAt).toBeLessThanOrEqual(1);
+    await within(server.done, 2000, 'the wait for drain to end');
+    expect(produced).toBe(stalledAt);
   });
 
-  it('sends ": ping" comments between SSE events while the generator is slow', async () => {
-    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(20) }, async function* () {
-      yield content(1);
+  it('sends ": ping" comments between SSE events while the run is slow', async () => {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(20) }, async (sink) => {
+      await sink(content(1));
       await delay(150);
-      yield content(2);
+      await sink(content(2));
     });
 
     const body = (await within(readAll(await get(port).res), 2000, 'the response')).toString('utf8');
@@ -288,7 +280,7 @@ describe('EventStream over a real HTTP connection', () => {
     // Pings sit between whole frames and the events survive intact and in order.
     expect(body.replaceAll(': ping\n\n', '')).toBe(sseFrame(content(1)) + sseFrame(content(2)));
     expect(body.startsWith(sseFrame(content(1)))).toBe(true);
-    await (await run).pipe;
+    await (await run).done;
   });
 
   it('never sends pings with protobuf encoding, and frames are 4-byte big-endian length-prefixed', async () => {
@@ -301,9 +293,9 @@ describe('EventStream over a real HTTP connection', () => {
       { type: EventType.TOOL_CALL_END, toolCallId: 'c1' } as BaseEvent,
       { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent,
     ];
-    const { port, run } = await serve({ encoding: 'protobuf', keepAlive: new KeepAliveTicker(20) }, async function* () {
+    const { port, run } = await serve({ encoding: 'protobuf', keepAlive: new KeepAliveTicker(20) }, async (sink) => {
       for (const [i, event] of events.entries()) {
-        yield event;
+        await sink(event);
         if (i === 2) await delay(120);
       }
     });
@@ -317,6 +309,6 @@ describe('EventStream over a real HTTP connection', () => {
     const decoded = decodeFrames(body);
     expect(decoded).toHaveLength(events.length);
     decoded.forEach((event, i) => expect(event).toMatchObject(events[i]!));
-    await (await run).pipe;
+    await (await run).done;
   });
 });

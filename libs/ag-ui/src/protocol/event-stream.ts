@@ -20,7 +20,7 @@ const TERMINAL = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
 /**
  * The only writer of an AG-UI response. It owns the headers, the encoding, backpressure
  * (a `write()` that returns false waits for `drain`), keepalive and the end of the response.
- * `closed` turns true when the client goes away; `onClose` lets the run abort its work.
+ * `onClientGone` (see `open`) lets the run abort its work when the client goes away.
  */
 export class EventStream {
   private readonly encoder = new EventEncoder();
@@ -33,10 +33,6 @@ export class EventStream {
     private readonly options: EventStreamOptions,
   ) {
     this.protocol = options.protocol ?? ClientProtocol.current;
-  }
-
-  get closed(): boolean {
-    return this.clientGone || this.res.destroyed;
   }
 
   /**
@@ -64,24 +60,22 @@ export class EventStream {
 
     if (this.options.encoding === 'sse' && this.options.keepAlive) {
       this.stopKeepAlive = this.options.keepAlive.add(() => {
-        if (!this.closed) res.write(PING);
+        if (!this.clientGone && !res.destroyed) res.write(PING);
       });
     }
   }
 
-  /** Writes every event of the run, pausing whenever the socket's buffer is full. */
-  async pipe(events: AsyncIterable<BaseEvent>): Promise<void> {
-    try {
-      for await (const event of events) {
-        if (this.closed) break;
-        const data = this.encode(this.protocol.adapt(event));
-        // The terminal event ends the response in the same write: one packet, not two.
-        if (TERMINAL.has(event.type)) this.end(data);
-        else if (!this.res.writableEnded && !this.res.write(data)) await this.drained();
-      }
-    } finally {
-      this.end();
-    }
+  /**
+   * Writes one event; the run's sink. Returns a promise only when the socket's buffer is full:
+   * the run writes nothing more until it drains (or the client goes). The terminal event ends
+   * the response in the same write: one packet, not two. After the client left, events are dropped.
+   */
+  write(event: BaseEvent): Promise<void> | undefined {
+    if (this.clientGone || this.res.writableEnded) return undefined;
+    const data = this.encode(this.protocol.adapt(event));
+    if (TERMINAL.has(event.type)) this.end(data);
+    else if (!this.res.write(data)) return this.drained();
+    return undefined;
   }
 
   private encode(event: BaseEvent): string | Uint8Array {
@@ -100,7 +94,8 @@ export class EventStream {
     });
   }
 
-  private end(last?: string | Uint8Array): void {
+  /** Ends the response, if the terminal event has not already. */
+  end(last?: string | Uint8Array): void {
     this.stopKeepAlive();
     if (!this.res.writableEnded) this.res.end(last);
   }
