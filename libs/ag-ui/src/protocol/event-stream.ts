@@ -27,6 +27,8 @@ export class EventStream {
   private readonly protocol: ClientProtocol;
   private stopKeepAlive: () => void = () => undefined;
   private clientGone = false;
+  /** Set by end(): only this class ends the response, so it need not ask the response each time. */
+  private ended = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -71,7 +73,7 @@ export class EventStream {
    * the response in the same write: one packet, not two. After the client left, events are dropped.
    */
   write(event: BaseEvent): Promise<void> | undefined {
-    if (this.clientGone || this.res.writableEnded) return undefined;
+    if (this.clientGone || this.ended) return undefined;
     const data = this.encode(this.protocol.adapt(event));
     if (TERMINAL.has(event.type)) this.end(data);
     else if (!this.res.write(data)) return this.drained();
@@ -96,6 +98,8 @@ export class EventStream {
 
   /** Ends the response, if the terminal event has not already. */
   end(last?: string | Uint8Array): void {
+    if (this.ended) return;
+    this.ended = true;
     this.stopKeepAlive();
     if (!this.res.writableEnded) this.res.end(last);
   }
