@@ -10,11 +10,13 @@ import { formatRatio, markdownTable, percentile, summarize } from './stats.js';
 
 /**
  * `npm run bench`: the module's cost against a hand-written node:http AG-UI server, both
- * streaming from the same fake model, measured in turn within one run. CPU time comes from
- * /proc (the machine is shared, so CPU per event and ratios are the figures to quote).
+ * streaming from the same fake model, measured in turn within one run, with a third server
+ * (the Nest floor) that shows which part of the cost is Nest's own. CPU time comes from /proc
+ * (the machine is shared, so CPU per event and ratios are the figures to quote).
  */
 
-type ServerKind = 'module' | 'baseline';
+/** The module's app; a bare Nest app serving the baseline's handler (Nest's own share); the hand-written baseline. */
+type ServerKind = 'module' | 'floor' | 'baseline';
 
 interface Scenario {
   id: string;
@@ -29,6 +31,8 @@ interface Scenario {
   allOpen?: boolean;
   /** Rounds (a round measures each server once, back to back); default CPU_ROUNDS. */
   rounds?: number;
+  /** Also measure the Nest floor (not in S3, which measures memory and gaps, not CPU). */
+  floor: boolean;
 }
 
 /** One server's share of one round. */
@@ -62,26 +66,35 @@ interface Measurement {
   gapMs: ReturnType<typeof summarize>;
 }
 
+/** One server's figures against the baseline's, taken round by round. */
+interface PairedRatios {
+  /** CPU per 1,000 events, this server ÷ baseline, of each round in the order run. */
+  cpu: number[];
+  /** The median of `cpu`: the CPU figure quoted. */
+  cpuRatio: number;
+  /** The median of the rounds' ratios of time to first content (p50 of each round). */
+  firstContentRatio: number;
+}
+
 interface ScenarioResult {
   scenario: Scenario;
   module: Measurement;
   baseline: Measurement;
-  /** CPU per 1,000 events, module ÷ baseline, of each round in the order run. */
-  ratios: number[];
-  /** The median of `ratios`: the CPU figure quoted. */
-  cpuRatio: number;
+  floor?: Measurement;
+  vsBaseline: { module: PairedRatios; floor?: PairedRatios };
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const SERVERS: Record<ServerKind, { entry: string; tag: string }> = {
   module: { entry: here('./module.server.js'), tag: 'MODULE' },
+  floor: { entry: here('./nest-floor.server.js'), tag: 'NEST_FLOOR' },
   baseline: { entry: here('./baseline.server.js'), tag: 'BASELINE' },
 };
 const quick = process.argv.includes('--quick');
 /** `--only=S2,S3`: just those scenarios (written as a partial result, not as latest). */
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 /**
- * Both servers stay up through a scenario and take turns in many short rounds, and the median
+ * The servers stay up through a scenario and take turns in many short rounds, and the median
  * of the rounds' paired ratios is quoted. On a shared machine the speed of the CPU drifts by
  * tens of percent within seconds: a long measurement of one server, then one of the other,
  * compares two different machines, while short turns see the same one.
@@ -103,6 +116,7 @@ const SCENARIOS: Scenario[] = [
     concurrency: 16,
     warmup: WARMUP,
     expect: { contentEvents: 200 },
+    floor: true,
   },
   {
     id: 'S2',
@@ -112,6 +126,7 @@ const SCENARIOS: Scenario[] = [
     concurrency: 16,
     warmup: WARMUP,
     expect: { contentEvents: 50, toolCall: true },
+    floor: true,
   },
   {
     id: 'S3',
@@ -124,6 +139,7 @@ const SCENARIOS: Scenario[] = [
     allOpen: true,
     // Memory and gaps are not what the noise spoils; one round of 1,000 streams is enough.
     rounds: 1,
+    floor: false,
   },
   {
     id: 'S4',
@@ -133,6 +149,7 @@ const SCENARIOS: Scenario[] = [
     concurrency: 1,
     warmup: WARMUP / 2,
     expect: { contentEvents: 20 },
+    floor: true,
   },
 ];
 // S1 again: how far apart two measurements of the same code land is the noise left in the method.
@@ -243,12 +260,22 @@ function combine(kind: ServerKind, scenario: Scenario, rounds: RoundResult[], rs
   };
 }
 
+/** A round's p50 time to first content. */
+const firstContentP50 = (round: RoundResult) => percentile(round.streams.filter((stream) => stream.ok).map((stream) => stream.firstContentMs), 50);
+
+/** `server`'s rounds against the baseline's, paired round by round. */
+function pairedRatios(server: RoundResult[], baseline: RoundResult[]): PairedRatios {
+  const cpu = server.map((round, index) => cpuPer1000Events(round) / cpuPer1000Events(baseline[index]!));
+  const firstContent = server.map((round, index) => firstContentP50(round) / firstContentP50(baseline[index]!));
+  return { cpu, cpuRatio: median(cpu), firstContentRatio: median(firstContent) };
+}
+
 /**
- * Both servers up, each warmed, then `rounds` rounds in which each takes one turn, the order
- * alternating so that neither always runs on a machine just warmed (or slowed) by the other.
+ * Every server up, each warmed, then `rounds` rounds in which each takes one turn. The order
+ * rotates, so that no server always runs on a machine just warmed (or slowed) by another.
  */
-async function measureScenario(scenario: Scenario, fakeModelUrl: string, firstKind: ServerKind): Promise<ScenarioResult> {
-  const kinds: ServerKind[] = firstKind === 'module' ? ['module', 'baseline'] : ['baseline', 'module'];
+async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset: number): Promise<ScenarioResult> {
+  const kinds: ServerKind[] = scenario.floor ? ['module', 'floor', 'baseline'] : ['module', 'baseline'];
   const servers = {} as Record<ServerKind, Running>;
   try {
     for (const kind of kinds) servers[kind] = await startServer(kind, scenario, fakeModelUrl);
@@ -256,12 +283,13 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, firstKi
     await Promise.all(kinds.map((kind) => warmUp(servers[kind], scenario)));
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const rounds: Record<ServerKind, RoundResult[]> = { module: [], baseline: [] };
+    const rounds: Record<ServerKind, RoundResult[]> = { module: [], floor: [], baseline: [] };
     const rss = {} as Record<ServerKind, { before: number; peak: number; steady: number }>;
     for (const kind of kinds) rss[kind] = { before: rssBytes(servers[kind].child.pid!), peak: 0, steady: Number.NaN };
     const total = scenario.rounds ?? CPU_ROUNDS;
     for (let round = 0; round < total; round++) {
-      for (const kind of round % 2 ? [...kinds].reverse() : kinds) {
+      const first = (round + offset) % kinds.length;
+      for (const kind of [...kinds.slice(first), ...kinds.slice(0, first)]) {
         const pid = servers[kind].child.pid!;
         const sampler = new RssSampler(pid, 100);
         sampler.start();
@@ -278,13 +306,15 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, firstKi
         rss[kind].peak = Math.max(rss[kind].peak, sampler.stop().peakBytes);
       }
     }
-    const ratios = rounds.module.map((round, index) => cpuPer1000Events(round) / cpuPer1000Events(rounds.baseline[index]!));
     return {
       scenario,
       module: combine('module', scenario, rounds.module, rss.module),
       baseline: combine('baseline', scenario, rounds.baseline, rss.baseline),
-      ratios,
-      cpuRatio: median(ratios),
+      ...(scenario.floor ? { floor: combine('floor', scenario, rounds.floor, rss.floor) } : {}),
+      vsBaseline: {
+        module: pairedRatios(rounds.module, rounds.baseline),
+        ...(scenario.floor ? { floor: pairedRatios(rounds.floor, rounds.baseline) } : {}),
+      },
     };
   } finally {
     await Promise.all(Object.values(servers).map((server) => stop(server.child)));
@@ -295,39 +325,59 @@ const CPU_PER_EVENTS = 'CPU ms per 1,000 events';
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : 'n/a');
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 
-type Figure = [name: string, module: number, baseline: number, format: (value: number) => string, ratio?: number];
+interface Figure {
+  name: string;
+  module: number;
+  floor?: number;
+  baseline: number;
+  format: (value: number) => string;
+  /** Ratios to the baseline from paired rounds; without them, the ratio of the figures. */
+  ratio?: number;
+  floorRatio?: number;
+}
 
-/** The figures worth quoting for each scenario; CPU per event carries the median of the rounds' paired ratios. */
-function figures({ scenario, module: m, baseline: b, cpuRatio }: ScenarioResult): Figure[] {
+/** The figures worth quoting for each scenario; CPU and time to first content carry the median of the rounds' paired ratios. */
+function figures({ scenario, module: m, floor: f, baseline: b, vsBaseline }: ScenarioResult): Figure[] {
   const rows: Figure[] = [];
-  const failed: Figure = ['failed streams', m.failed, b.failed, String];
+  const row = (name: string, pick: (x: Measurement) => number, format: (value: number) => string, paired?: (ratios: PairedRatios) => number) =>
+    rows.push({
+      name,
+      module: pick(m),
+      baseline: pick(b),
+      format,
+      ...(f ? { floor: pick(f) } : {}),
+      ...(paired ? { ratio: paired(vsBaseline.module) } : {}),
+      ...(paired && vsBaseline.floor ? { floorRatio: paired(vsBaseline.floor) } : {}),
+    });
+  const cpu = (ratios: PairedRatios) => ratios.cpuRatio;
+  const firstContent = (ratios: PairedRatios) => ratios.firstContentRatio;
   switch (scenario.id) {
     case 'S3': {
       const pace = scenario.model.paceMs;
-      const perStream = (x: Measurement, top: number) => (top - x.rssBeforeBytes) / scenario.requests;
-      rows.push(['RSS per open stream, all streaming (KiB)', perStream(m, m.rssSteadyBytes), perStream(b, b.rssSteadyBytes), kib]);
-      rows.push(['RSS growth per stream at the peak (KiB)', perStream(m, m.rssPeakBytes), perStream(b, b.rssPeakBytes), kib]);
-      rows.push(['peak RSS (MiB)', m.rssPeakBytes / 2 ** 20, b.rssPeakBytes / 2 ** 20, ms]);
-      rows.push(['p99 gap − pacing (ms)', m.gapMs.p99 - pace, b.gapMs.p99 - pace, ms]);
-      rows.push([CPU_PER_EVENTS, m.cpuMsPer1000Events, b.cpuMsPer1000Events, ms, cpuRatio]);
+      const perStream = (top: (x: Measurement) => number) => (x: Measurement) => (top(x) - x.rssBeforeBytes) / scenario.requests;
+      row('RSS per open stream, all streaming (KiB)', perStream((x) => x.rssSteadyBytes), kib);
+      row('RSS growth per stream at the peak (KiB)', perStream((x) => x.rssPeakBytes), kib);
+      row('peak RSS (MiB)', (x) => x.rssPeakBytes / 2 ** 20, ms);
+      row('p99 gap − pacing (ms)', (x) => x.gapMs.p99 - pace, ms);
+      row(CPU_PER_EVENTS, (x) => x.cpuMsPer1000Events, ms, cpu);
       break;
     }
     case 'S4':
-      rows.push(['time to first byte p50 (ms)', m.ttfbMs.p50, b.ttfbMs.p50, ms]);
-      rows.push(['time to first content p50 (ms)', m.firstContentMs.p50, b.firstContentMs.p50, ms]);
-      rows.push(['total time p50 (ms)', m.totalMs.p50, b.totalMs.p50, ms]);
+      row('time to first byte p50 (ms)', (x) => x.ttfbMs.p50, ms);
+      row('time to first content p50 (ms)', (x) => x.firstContentMs.p50, ms, firstContent);
+      row('total time p50 (ms)', (x) => x.totalMs.p50, ms);
       // Both serve the same events per request, so the per-event ratio is the per-request one.
-      rows.push(['CPU ms per request', m.cpuMsPerRequest, b.cpuMsPerRequest, ms, cpuRatio]);
+      row('CPU ms per request', (x) => x.cpuMsPerRequest, ms, cpu);
       break;
     default:
-      rows.push([CPU_PER_EVENTS, m.cpuMsPer1000Events, b.cpuMsPer1000Events, ms, cpuRatio]);
-      rows.push(['CPU ms per request', m.cpuMsPerRequest, b.cpuMsPerRequest, ms, cpuRatio]);
-      rows.push(['time to first content p50 (ms)', m.firstContentMs.p50, b.firstContentMs.p50, ms]);
-      rows.push(['gap between content events p99 (ms)', m.gapMs.p99, b.gapMs.p99, ms]);
-      rows.push(['peak RSS (MiB)', m.rssPeakBytes / 2 ** 20, b.rssPeakBytes / 2 ** 20, ms]);
-      rows.push(['requests per second (noisy)', (m.requests / m.wallMs) * 1000, (b.requests / b.wallMs) * 1000, ms]);
+      row(CPU_PER_EVENTS, (x) => x.cpuMsPer1000Events, ms, cpu);
+      row('CPU ms per request', (x) => x.cpuMsPerRequest, ms, cpu);
+      row('time to first content p50 (ms)', (x) => x.firstContentMs.p50, ms, firstContent);
+      row('gap between content events p99 (ms)', (x) => x.gapMs.p99, ms);
+      row('peak RSS (MiB)', (x) => x.rssPeakBytes / 2 ** 20, ms);
+      row('requests per second (noisy)', (x) => (x.requests / x.wallMs) * 1000, ms);
   }
-  rows.push(failed);
+  row('failed streams', (x) => x.failed, String);
   return rows;
 }
 
@@ -345,7 +395,7 @@ async function main(): Promise<void> {
   try {
     for (const [index, scenario] of selected.entries()) {
       process.stdout.write(`${scenario.id} ${scenario.title} …`);
-      results.push(await measureScenario(scenario, fake.url, index % 2 ? 'baseline' : 'module'));
+      results.push(await measureScenario(scenario, fake.url, index));
       process.stdout.write(` done (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
     }
   } finally {
@@ -355,11 +405,21 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
   const rows: Array<Array<string | number>> = [];
   for (const result of results) {
-    for (const [name, m, b, format, ratio] of figures(result)) {
-      rows.push([result.scenario.id, name, format(m), format(b), name === 'failed streams' ? '' : ratio !== undefined ? `${ratio.toFixed(2)}x` : formatRatio(m, b)]);
+    for (const { name, module, floor, baseline, format, ratio, floorRatio } of figures(result)) {
+      const failedRow = name === 'failed streams';
+      const ratioCell = (value: number, paired: number | undefined) => (failedRow ? '' : paired !== undefined ? `${paired.toFixed(2)}x` : formatRatio(value, baseline));
+      rows.push([
+        result.scenario.id,
+        name,
+        format(module),
+        floor === undefined ? '' : format(floor),
+        format(baseline),
+        ratioCell(module, ratio),
+        floor === undefined ? '' : ratioCell(floor, floorRatio),
+      ]);
     }
   }
-  const table = markdownTable(['scenario', 'figure', 'module', 'baseline', 'module ÷ baseline'], rows);
+  const table = markdownTable(['scenario', 'figure', 'module', 'Nest floor', 'baseline', 'module ÷ baseline', 'Nest floor ÷ baseline'], rows);
   const scenarios = selected
     .map((s) => {
       const rounds = s.rounds ?? CPU_ROUNDS;
@@ -367,11 +427,11 @@ async function main(): Promise<void> {
     })
     .join('\n');
   const spreads = results
-    .filter(({ ratios }) => ratios.length > 1)
-    .map(({ scenario, ratios }) => `- ${scenario.id}: ${spreadOf(ratios)}`)
+    .filter(({ vsBaseline }) => vsBaseline.module.cpu.length > 1)
+    .map(({ scenario, vsBaseline: { module, floor } }) => `- ${scenario.id}: module ${spreadOf(module.cpu)}${floor ? `; Nest floor ${spreadOf(floor.cpu)}` : ''}`)
     .join('\n');
   const note = spreads
-    ? `\nCPU rows: each server's median over the rounds; the ratio is the median of the rounds' own ratios (each round measures both servers back to back). How those ratios spread:\n\n${spreads}\n`
+    ? `\nThe Nest floor is a bare Nest app serving the baseline's own handler: what any Nest app pays, with nothing of this module. CPU rows: each server's median over the rounds; the ratio is the median of the rounds' own ratios (each round measures every server back to back), and so is the ratio of time to first content. How the CPU ratios spread:\n\n${spreads}\n`
     : '';
   const markdown = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? ' (quick run)' : ''}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.\n\n${scenarios}\n\n${table}\n${note}`;
   process.stdout.write(`\n${markdown}`);
@@ -381,7 +441,7 @@ async function main(): Promise<void> {
   const name = quick || only ? 'quick' : 'latest';
   writeFileSync(`${out}${name}.md`, markdown);
   writeFileSync(`${out}${name}.json`, JSON.stringify({ machine, date: new Date().toISOString(), quick, results }, null, 2));
-  if (results.some(({ module, baseline }) => module.failed || baseline.failed)) {
+  if (results.some(({ module, floor, baseline }) => module.failed || floor?.failed || baseline.failed)) {
     process.stderr.write('Some streams failed: the figures above are not comparable.\n');
     process.exitCode = 1;
   }
