@@ -57,8 +57,8 @@ interface Run {
   /** Events raised outside tool execution (a state change in an approval predicate, say), sent at the next pause. */
   readonly held: BaseEvent[];
   readonly sink: EventSink;
-  /** Where events raised by tools go while they run; unset between tool phases. */
-  live?: EventSink;
+  /** Set while tools run: the events they raise are written at once, not held. */
+  live: boolean;
 }
 
 /**
@@ -130,7 +130,7 @@ export class AgentRunner {
     try {
       if (started) await started;
       const held: BaseEvent[] = [];
-      const state = new SharedState(input.state, (event) => (run.live ? void run.live(event) : held.push(event)));
+      const state = new SharedState(input.state, (event) => (run.live ? void sink(event) : held.push(event)));
       const context = new RunContext(init, state);
       const run: Run = {
         agent,
@@ -142,6 +142,7 @@ export class AgentRunner {
         transcript: new Transcript(input.messages, this.keepClientSystemMessages),
         tools: await this.toolsFor(agent, input.tools, context),
         usage: [],
+        live: false,
       };
       const { tools, transcript } = run;
       if (resumed.length) await this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
@@ -316,7 +317,7 @@ export class AgentRunner {
   private async executeTools(run: Run, jobs: ToolJob[]): Promise<void> {
     if (!jobs.length) return;
     const { sink } = run;
-    run.live = sink;
+    run.live = true;
     const steps = run.agent.events.steps;
     let next = 0;
     let failure: unknown;
@@ -348,7 +349,7 @@ export class AgentRunner {
         ),
       );
     } finally {
-      run.live = undefined;
+      run.live = false;
     }
     if (failure !== undefined) throw failure;
   }

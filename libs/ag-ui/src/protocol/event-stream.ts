@@ -38,7 +38,7 @@ export class EventStream {
   }
 
   /**
-   * Prepares the headers. They leave with the first event, RUN_STARTED, which the runner yields
+   * Prepares the headers. They leave with the first event, RUN_STARTED, which the runner writes
    * before any await: one packet instead of two, and the client still sees the stream open
    * before the model is even asked. (On loopback a packet costs the sender more CPU than the
    * rest of a small event's path.)
