@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Module, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import { of } from 'rxjs';
 import { AgUiModule, OfflineChatModel } from 'nestjs-ag-ui';
 import { expectValidRun } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
@@ -76,6 +77,21 @@ describe('guards from forRoot resolve their own dependencies', () => {
     t = await startTestApp({ extras: { guards: [deny] } });
     await expectRefusedAsJson(await post(t.agentUrl), 403, 'Forbidden resource');
     expect(t.fake.requests).toHaveLength(0);
+  });
+
+  it('guards answering with a boolean, a promise and an Observable run in order, and the first refusal stops the rest', async () => {
+    const ran: string[] = [];
+    const sync: CanActivate = { canActivate: () => (ran.push('sync'), true) };
+    const later: CanActivate = { canActivate: async (context) => (ran.push('promise'), context.switchToHttp().getRequest().headers['x-pass'] !== 'no') };
+    const stream: CanActivate = { canActivate: () => (ran.push('observable'), of(true)) };
+    t = await startTestApp({ extras: { guards: [sync, later, stream] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
+
+    await expectRefusedAsJson(await post(t.agentUrl, { 'x-pass': 'no' }), 403, 'Forbidden resource');
+    expect(ran).toEqual(['sync', 'promise']);
+    ran.length = 0;
+    const run = await runWithHttpAgent({ url: t.agentUrl, messages: [userMessage('hi')] });
+    await expectValidRun(run.events, run.input);
+    expect(ran).toEqual(['sync', 'promise', 'observable']);
   });
 });
 

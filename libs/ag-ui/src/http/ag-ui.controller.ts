@@ -27,7 +27,6 @@ type AuthenticatedRequest = Request & { user?: unknown };
  */
 export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
   @Controller(extras.path ?? DEFAULT_PATH)
-  @UseGuards(AgUiGuard)
   class AgUiController {
     private readonly logger = new Logger('AgUi');
 
@@ -109,6 +108,8 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
     }
   }
 
+  // Without guards of its own the controller has none: Nest then adds no guard step to any request.
+  if (extras.guards?.length) UseGuards(AgUiGuard)(AgUiController);
   const list = Object.getOwnPropertyDescriptor(AgUiController.prototype, 'list')!;
   if (extras.infoEndpoint !== 'off') Get()(AgUiController.prototype, 'list', list);
   if (extras.infoEndpoint === 'public') Reflect.defineMetadata(AG_UI_PUBLIC_HANDLER, true, list.value);

@@ -14,15 +14,29 @@ export const AG_UI_PUBLIC_HANDLER = 'ag-ui:public-handler';
 export class AgUiGuard implements CanActivate {
   constructor(private readonly resolver: GuardResolver) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (Reflect.getMetadata(AG_UI_PUBLIC_HANDLER, context.getHandler())) return true;
-    for (const guard of this.resolver.guards) {
-      if (!(await toPromise(guard.canActivate(context)))) throw new ForbiddenException('Forbidden resource');
+    return this.activate(context, 0);
+  }
+
+  /** Guards that answer synchronously are run synchronously: a promise only where a guard returns one. */
+  private activate(context: ExecutionContext, from: number): boolean | Promise<boolean> {
+    const guards = this.resolver.guards;
+    for (let index = from; index < guards.length; index++) {
+      const result = guards[index]!.canActivate(context);
+      if (typeof result === 'boolean') {
+        if (!result) throw new ForbiddenException('Forbidden resource');
+        continue;
+      }
+      return toPromise(result).then((allowed) => {
+        if (!allowed) throw new ForbiddenException('Forbidden resource');
+        return this.activate(context, index + 1);
+      });
     }
     return true;
   }
 }
 
-function toPromise(result: boolean | Promise<boolean> | Observable<boolean>): Promise<boolean> {
-  return isObservable(result) ? lastValueFrom(result) : Promise.resolve(result);
+function toPromise(result: Promise<boolean> | Observable<boolean>): Promise<boolean> {
+  return isObservable(result) ? lastValueFrom(result) : result;
 }
