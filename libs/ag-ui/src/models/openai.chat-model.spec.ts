@@ -180,6 +180,20 @@ describe('OpenAIChatModel.stream', () => {
     });
   });
 
+  it('converts a tool definition once and sends the same tools on every request; a tool without strict carries no strict flag', async () => {
+    const { client, bodies } = clientAnswering(() => sse([chunk({ content: 'ok' }, 'stop')]));
+    const model = new OpenAIChatModel(client);
+    const tools = [{ name: 'plain', description: 'Plain', parameters: { type: 'object', properties: { q: { type: 'string' } } } }, ...request().tools];
+    await collect(model.stream(request({ tools })));
+    await collect(model.stream(request({ tools: [tools[1]!, tools[0]!] })));
+    const expected = [
+      { type: 'function', function: { name: 'plain', description: 'Plain', parameters: { type: 'object', properties: { q: { type: 'string' } } } } },
+      { type: 'function', function: { name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: {} }, strict: true } },
+    ];
+    expect(bodies[0]!.tools).toEqual(expected);
+    expect(bodies[1]!.tools).toEqual([expected[1], expected[0]]);
+  });
+
   it('omits stream_options when streamUsage is off and tools when there are none', async () => {
     const { client, bodies } = clientAnswering(() => sse([chunk({ content: 'ok' }, 'stop')]));
     await collect(new OpenAIChatModel(client, { streamUsage: false }).stream(request({ tools: [] })));

@@ -1,5 +1,5 @@
 import { OpenAI } from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import { ModelError } from '../errors/ag-ui.error.js';
 import type { ChatModel, ChatModelChunk, ChatModelRequest, ModelToolDefinition } from './chat-model.interface.js';
 import { toOpenAIMessages } from './openai.messages.js';
@@ -12,11 +12,18 @@ export interface OpenAIChatModelOptions {
   streamUsage?: boolean;
 }
 
-function toOpenAITool(tool: ModelToolDefinition): ChatCompletionTool {
-  return {
-    type: 'function',
-    function: { name: tool.name, description: tool.description, parameters: tool.parameters, ...(tool.strict ? { strict: true } : {}) },
-  };
+/** Backend tools' definitions live as long as the app: each is converted once, not once per request. */
+const OPENAI_TOOLS = new WeakMap<ModelToolDefinition, ChatCompletionFunctionTool>();
+
+function toOpenAITool(tool: ModelToolDefinition): ChatCompletionFunctionTool {
+  let converted = OPENAI_TOOLS.get(tool);
+  if (!converted) {
+    const fn: ChatCompletionFunctionTool['function'] = { name: tool.name, description: tool.description, parameters: tool.parameters };
+    if (tool.strict) fn.strict = true;
+    converted = { type: 'function', function: fn };
+    OPENAI_TOOLS.set(tool, converted);
+  }
+  return converted;
 }
 
 function retryAfterSeconds(error: InstanceType<typeof OpenAI.APIError>): number | undefined {
@@ -70,14 +77,11 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   stream(request: ChatModelRequest): AsyncIterable<ChatModelChunk> {
-    const params: ChatCompletionCreateParamsStreaming = {
-      model: request.model,
-      messages: toOpenAIMessages(request.messages, request.instructions),
-      stream: true,
-      ...(this.streamUsage ? { stream_options: { include_usage: true } } : {}),
-      ...(request.tools.length ? { tools: request.tools.map(toOpenAITool) } : {}),
-      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-    };
+    // Assigned field by field: conditional spreads clone objects on every request.
+    const params: ChatCompletionCreateParamsStreaming = { model: request.model, messages: toOpenAIMessages(request.messages, request.instructions), stream: true };
+    if (this.streamUsage) params.stream_options = { include_usage: true };
+    if (request.tools.length) params.tools = request.tools.map(toOpenAITool);
+    if (request.temperature !== undefined) params.temperature = request.temperature;
     return { [Symbol.asyncIterator]: () => new OpenAIChunkReader(this.client, params, request, this.provider) };
   }
 }
