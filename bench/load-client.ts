@@ -24,6 +24,8 @@ export interface LoadOptions {
   onFirstContent?: () => void;
   /** A stream still open after this long fails (default 60,000), so a hung server cannot hang the bench. */
   timeoutMs?: number;
+  /** Connections to reuse across calls (the caller destroys it); by default each call opens its own. */
+  agent?: Agent;
 }
 
 export interface StreamResult {
@@ -225,7 +227,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
   const url = new URL(options.url);
 
-  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const agent = options.agent ?? new Agent({ keepAlive: true, maxSockets: Infinity });
   const pendingHeaders = new Semaphore(maxPendingHeaders);
   const streams: StreamResult[] = new Array<StreamResult>(requests);
 
@@ -321,7 +323,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
   } finally {
-    agent.destroy();
+    if (!options.agent) agent.destroy();
   }
   const wallMs = performance.now() - started;
 

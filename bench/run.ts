@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent } from 'node:http';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -33,6 +34,11 @@ interface Scenario {
   rounds?: number;
   /** Also measure the Nest floor (not in S3, which measures memory and gaps, not CPU). */
   floor: boolean;
+  /**
+   * One request at a time, the servers taking turns request by request rather than round by
+   * round: a latency figure is spoilt by a burst on the machine that one server's turn caught.
+   */
+  interleaved?: boolean;
 }
 
 /** One server's share of one round. */
@@ -99,20 +105,26 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
  * tens of percent within seconds: a long measurement of one server, then one of the other,
  * compares two different machines, while short turns see the same one.
  */
-const CPU_ROUNDS = quick ? 3 : 21;
+const CPU_ROUNDS = quick ? 3 : 42;
 /**
  * Requests run before anything is counted. A Nest app has far more code than the baseline for
  * V8 to optimise: measured after 32 requests it costs 1.6-1.9x the baseline's CPU, after 400
  * it is at its steady state, which is what a server lives in.
  */
 const WARMUP = quick ? 32 : 400;
+/**
+ * Processes per server in the multi-round scenarios, taking the rounds in turn. Two processes of
+ * the same server differ by a few percent for as long as they live (where the JIT put things),
+ * which the median over rounds does not remove; two of each halve that luck's weight.
+ */
+const INSTANCES = quick ? 1 : 2;
 
 const SCENARIOS: Scenario[] = [
   {
     id: 'S1',
     title: 'throughput: 200-token replies, no pacing, 16 concurrent',
     model: { tokens: 200, paceMs: 0, tool: false },
-    requests: quick ? 16 : 96,
+    requests: quick ? 16 : 48,
     concurrency: 16,
     warmup: WARMUP,
     expect: { contentEvents: 200 },
@@ -122,7 +134,7 @@ const SCENARIOS: Scenario[] = [
     id: 'S2',
     title: 'tool round trip: a call in pieces, the backend tool, a 50-token reply, 16 concurrent',
     model: { tokens: 50, paceMs: 0, tool: true },
-    requests: quick ? 16 : 96,
+    requests: quick ? 16 : 48,
     concurrency: 16,
     warmup: WARMUP,
     expect: { contentEvents: 50, toolCall: true },
@@ -145,11 +157,12 @@ const SCENARIOS: Scenario[] = [
     id: 'S4',
     title: 'idle latency: one request at a time, 20-token reply',
     model: { tokens: 20, paceMs: 0, tool: false },
-    requests: quick ? 8 : 32,
+    requests: quick ? 8 : 16,
     concurrency: 1,
     warmup: WARMUP / 2,
     expect: { contentEvents: 20 },
     floor: true,
+    interleaved: true,
   },
 ];
 // S1 again: how far apart two measurements of the same code land is the noise left in the method.
@@ -235,6 +248,31 @@ async function runRound(server: Running, scenario: Scenario, onFirstContent?: ()
   return { failed: load.failed, events: load.events, cpuMs: cpuTimeMs(pid) - cpuBefore, wallMs: load.wallMs, streams: load.streams };
 }
 
+/**
+ * One round of an interleaved scenario: request i goes to every server in turn (the first one
+ * rotating with i), one at a time, each server over its own kept-alive connection. CPU is read
+ * per server around the whole round: between its requests a server is idle.
+ */
+async function runInterleavedRound(servers: Running[], scenario: Scenario, agents: Map<Running, Agent>): Promise<RoundResult[]> {
+  const cpuBefore = servers.map((server) => cpuTimeMs(server.child.pid!));
+  const results = servers.map((): RoundResult => ({ failed: 0, events: 0, cpuMs: 0, wallMs: 0, streams: [] }));
+  const body = bodyFor(scenario);
+  for (let index = 0; index < scenario.requests; index++) {
+    for (let turn = 0; turn < servers.length; turn++) {
+      const which = (index + turn) % servers.length;
+      const server = servers[which]!;
+      const load = await runLoad({ url: server.url, requests: 1, concurrency: 1, body: () => body(index), expect: scenario.expect, agent: agents.get(server)! });
+      const result = results[which]!;
+      result.failed += load.failed;
+      result.events += load.events;
+      result.wallMs += load.wallMs;
+      result.streams.push(...load.streams);
+    }
+  }
+  servers.forEach((server, which) => (results[which]!.cpuMs = cpuTimeMs(server.child.pid!) - cpuBefore[which]!));
+  return results;
+}
+
 const median = (values: readonly number[]) => percentile(values, 50);
 const cpuPer1000Events = (round: RoundResult) => (round.cpuMs / Math.max(1, round.events)) * 1000;
 
@@ -276,21 +314,34 @@ function pairedRatios(server: RoundResult[], baseline: RoundResult[]): PairedRat
  */
 async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset: number): Promise<ScenarioResult> {
   const kinds: ServerKind[] = scenario.floor ? ['module', 'floor', 'baseline'] : ['module', 'baseline'];
-  const servers = {} as Record<ServerKind, Running>;
+  const total = scenario.rounds ?? CPU_ROUNDS;
+  const instances = total > 1 ? INSTANCES : 1;
+  const servers = {} as Record<ServerKind, Running[]>;
+  const all = () => Object.values(servers).flat();
   try {
-    for (const kind of kinds) servers[kind] = await startServer(kind, scenario, fakeModelUrl);
+    for (const kind of kinds) {
+      servers[kind] = [];
+      for (let index = 0; index < instances; index++) servers[kind].push(await startServer(kind, scenario, fakeModelUrl));
+    }
     // Side by side: nothing is counted yet, and S3's paced warm-up takes 30 s.
-    await Promise.all(kinds.map((kind) => warmUp(servers[kind], scenario)));
+    await Promise.all(all().map((server) => warmUp(server, scenario)));
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const rounds: Record<ServerKind, RoundResult[]> = { module: [], floor: [], baseline: [] };
     const rss = {} as Record<ServerKind, { before: number; peak: number; steady: number }>;
-    for (const kind of kinds) rss[kind] = { before: rssBytes(servers[kind].child.pid!), peak: 0, steady: Number.NaN };
-    const total = scenario.rounds ?? CPU_ROUNDS;
+    for (const kind of kinds) rss[kind] = { before: rssBytes(servers[kind][0]!.child.pid!), peak: 0, steady: Number.NaN };
+    const agents = new Map(all().map((server) => [server, new Agent({ keepAlive: true })]));
     for (let round = 0; round < total; round++) {
+      if (scenario.interleaved) {
+        const turn = kinds.map((kind) => servers[kind][round % instances]!);
+        const results = await runInterleavedRound(turn, scenario, agents);
+        kinds.forEach((kind, which) => rounds[kind].push(results[which]!));
+        continue;
+      }
       const first = (round + offset) % kinds.length;
       for (const kind of [...kinds.slice(first), ...kinds.slice(0, first)]) {
-        const pid = servers[kind].child.pid!;
+        const server = servers[kind][round % instances]!;
+        const pid = server.child.pid!;
         const sampler = new RssSampler(pid, 100);
         sampler.start();
         // Once every stream has streamed its first token, all are open: read the steady size then.
@@ -301,11 +352,12 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
               if (++streaming === scenario.requests) steady = steadyRssBytes(pid);
             }
           : undefined;
-        rounds[kind].push(await runRound(servers[kind], scenario, onFirstContent));
+        rounds[kind].push(await runRound(server, scenario, onFirstContent));
         if (steady) rss[kind].steady = await steady;
         rss[kind].peak = Math.max(rss[kind].peak, sampler.stop().peakBytes);
       }
     }
+    for (const agent of agents.values()) agent.destroy();
     return {
       scenario,
       module: combine('module', scenario, rounds.module, rss.module),
@@ -317,7 +369,7 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
       },
     };
   } finally {
-    await Promise.all(Object.values(servers).map((server) => stop(server.child)));
+    await Promise.all(all().map((server) => stop(server.child)));
   }
 }
 
@@ -423,7 +475,7 @@ async function main(): Promise<void> {
   const scenarios = selected
     .map((s) => {
       const rounds = s.rounds ?? CPU_ROUNDS;
-      return `- **${s.id}** ${s.title} (${rounds > 1 ? `${rounds} rounds of ${s.requests} streams per server` : `${s.requests} streams`})`;
+      return `- **${s.id}** ${s.title} (${rounds > 1 ? `${rounds} rounds of ${s.requests} streams per server${s.interleaved ? ', the servers taking turns request by request' : ''}${INSTANCES > 1 ? `, the rounds taken in turn by ${INSTANCES} processes of each` : ''}` : `${s.requests} streams`})`;
     })
     .join('\n');
   const spreads = results
@@ -431,7 +483,7 @@ async function main(): Promise<void> {
     .map(({ scenario, vsBaseline: { module, floor } }) => `- ${scenario.id}: module ${spreadOf(module.cpu)}${floor ? `; Nest floor ${spreadOf(floor.cpu)}` : ''}`)
     .join('\n');
   const note = spreads
-    ? `\nThe Nest floor is a bare Nest app serving the baseline's own handler: what any Nest app pays, with nothing of this module. CPU rows: each server's median over the rounds; the ratio is the median of the rounds' own ratios (each round measures every server back to back), and so is the ratio of time to first content. How the CPU ratios spread:\n\n${spreads}\n`
+    ? `\nThe Nest floor is a bare Nest app serving the baseline's own handler: what any Nest app pays, with nothing of this module. CPU rows: each server's median over the rounds; the ratio is the median of the rounds' own ratios (each round measures every server back to back; in S4 the servers take turns request by request), and so is the ratio of time to first content. How the CPU ratios spread:\n\n${spreads}\n`
     : '';
   const markdown = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? ' (quick run)' : ''}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.\n\n${scenarios}\n\n${table}\n${note}`;
   process.stdout.write(`\n${markdown}`);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runLoad } from '../bench/load-client.js';
 import { RssSampler, clockTicksPerSecond, cpuTimeMs, processTree, rssBytes } from '../bench/proc-stats.js';
@@ -185,10 +185,12 @@ class FakeAgUiServer {
   maxAwaitingHeaders = 0;
   openStreams = 0;
   maxOpenStreams = 0;
+  connections = 0;
   url = '';
 
   constructor() {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', () => this.connections++);
   }
 
   async listen(): Promise<void> {
@@ -202,6 +204,7 @@ class FakeAgUiServer {
   }
 
   resetCounters(): void {
+    this.connections = 0;
     this.maxAwaitingHeaders = 0;
     this.maxOpenStreams = 0;
   }
@@ -292,6 +295,21 @@ describe('bench load client', () => {
     }
     expect(fake.maxOpenStreams).toBeLessThanOrEqual(3);
     expect(fake.maxOpenStreams).toBeGreaterThanOrEqual(2);
+  });
+
+  it("reuses the caller's agent across calls and leaves it open; without one, each call opens its own connections", async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      for (let call = 0; call < 3; call++) {
+        const result = await runLoad({ url: `${fake.url}/ok`, requests: 1, concurrency: 1, body, expect: { contentEvents: 5 }, agent });
+        expect(result.failed).toBe(0);
+      }
+      expect(fake.connections).toBe(1);
+    } finally {
+      agent.destroy();
+    }
+    for (let call = 0; call < 2; call++) await runLoad({ url: `${fake.url}/ok`, requests: 1, concurrency: 1, body, expect: { contentEvents: 5 } });
+    expect(fake.connections).toBe(3);
   });
 
   it('honours maxPendingHeaders independently of concurrency', async () => {
