@@ -318,6 +318,7 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
   const instances = total > 1 ? INSTANCES : 1;
   const servers = {} as Record<ServerKind, Running[]>;
   const all = () => Object.values(servers).flat();
+  const agents = new Map<Running, Agent>();
   try {
     for (const kind of kinds) {
       servers[kind] = [];
@@ -330,7 +331,7 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
     const rounds: Record<ServerKind, RoundResult[]> = { module: [], floor: [], baseline: [] };
     const rss = {} as Record<ServerKind, { before: number; peak: number; steady: number }>;
     for (const kind of kinds) rss[kind] = { before: rssBytes(servers[kind][0]!.child.pid!), peak: 0, steady: Number.NaN };
-    const agents = new Map(all().map((server) => [server, new Agent({ keepAlive: true })]));
+    for (const server of all()) agents.set(server, new Agent({ keepAlive: true }));
     for (let round = 0; round < total; round++) {
       if (scenario.interleaved) {
         const turn = kinds.map((kind) => servers[kind][round % instances]!);
@@ -357,7 +358,6 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
         rss[kind].peak = Math.max(rss[kind].peak, sampler.stop().peakBytes);
       }
     }
-    for (const agent of agents.values()) agent.destroy();
     return {
       scenario,
       module: combine('module', scenario, rounds.module, rss.module),
@@ -369,6 +369,7 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
       },
     };
   } finally {
+    for (const agent of agents.values()) agent.destroy();
     await Promise.all(all().map((server) => stop(server.child)));
   }
 }
