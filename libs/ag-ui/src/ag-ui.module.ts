@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 import { AgUiConfigurableModule } from './ag-ui.module-definition.js';
 import type { AgUiModuleOptions } from './ag-ui.options.js';
+import { AG_UI_OPTIONS_CHECK, checkModuleOptions } from './ag-ui-options.check.js';
 import { AgentCatalog } from './agent/agent.catalog.js';
 import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
@@ -29,6 +30,7 @@ import { ToolRegistry } from './tools/tool.registry.js';
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    { provide: AG_UI_OPTIONS_CHECK, useFactory: checkModuleOptions, inject: [AG_UI_MODULE_OPTIONS] },
     { provide: CHAT_MODEL, useFactory: createChatModel, inject: [AG_UI_MODULE_OPTIONS] },
     { provide: AG_UI_HTTP_SETTINGS, useFactory: (options: AgUiModuleOptions) => resolveHttpSettings(options), inject: [AG_UI_MODULE_OPTIONS] },
     { provide: KeepAliveTicker, useFactory: (settings: AgUiHttpSettings) => new KeepAliveTicker(settings.keepAliveMs), inject: [AG_UI_HTTP_SETTINGS] },
