@@ -11,7 +11,7 @@ const EXTRAS: ReadonlyArray<keyof AgUiModuleExtras> = ['path', 'guards', 'decora
  * (a 401 on every run, or worse, no guard at all), with nothing saying why. Refuse the bootstrap instead.
  */
 export function checkModuleOptions(options: AgUiModuleOptions): true {
-  const misplaced = EXTRAS.filter((key) => (options as Partial<Record<string, unknown>>)[key] !== undefined);
+  const misplaced = EXTRAS.filter((key) => (options as AgUiModuleOptions & AgUiModuleExtras)[key] !== undefined);
   if (misplaced.length) {
     const names = misplaced.map((key) => `'${key}'`).join(', ');
     throw new Error(
