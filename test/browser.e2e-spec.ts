@@ -1,11 +1,11 @@
 import { EventType, type BaseEvent } from '@ag-ui/core';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { ofType, streamedText } from './support/ag-ui.assertions.js';
+import { launchChromium, type ChromiumBinary } from './support/browser.launcher.js';
 import { startExampleApp, type ExampleApp } from './support/example-app.process.js';
 import { parseSse } from './support/http-agent.client.js';
 import { replayState } from './support/state-replay.js';
@@ -19,9 +19,6 @@ interface RecordedRun {
   events: AnyEvent[];
 }
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The flags CI's Chromium needs: no sandbox or GPU in a container, and nothing that phones home.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WEB_DIR = fileURLToPath(new URL('../dist/web/', import.meta.url));
 const EVIDENCE_DIR = fileURLToPath(new URL('../test-output/browser/', import.meta.url));
 /** Every wait in the page gives up well before Jest's own timeout, so a failure still saves its evidence. */
@@ -42,9 +39,9 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = WAI
 }
 
 /**
- * The example's chat demo (web/) in Debian's Chromium: CopilotKit 1.74's React client, served
- * from its own origin, against the example app exactly as `npm start` runs it (offline model,
- * JWT auth, CORS). Each step is what a user does, and checks what the page shows against what
+ * The example's chat demo (web/) in headless Chromium (support/browser.launcher.ts finds it):
+ * CopilotKit 1.74's React client, served from its own origin, against the example app exactly
+ * as `npm start` runs it (offline model, JWT auth, CORS). Each step is what a user does, and checks what the page shows against what
  * the server streamed.
  */
 describe('the chat demo in a real browser (CopilotKit, cross-origin)', () => {
@@ -52,6 +49,7 @@ describe('the chat demo in a real browser (CopilotKit, cross-origin)', () => {
   let web: StaticFilesServer | undefined;
   let context: BrowserContext | undefined;
   let userDataDir: string | undefined;
+  let browser: ChromiumBinary | undefined;
   let page: Page;
   const pageLog: string[] = [];
   const pageErrors: string[] = [];
@@ -62,7 +60,7 @@ describe('the chat demo in a real browser (CopilotKit, cross-origin)', () => {
     await mkdir(EVIDENCE_DIR, { recursive: true });
     const file = join(EVIDENCE_DIR, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
     await page?.screenshot({ path: `${file}.png`, fullPage: true }).catch(() => undefined);
-    await writeFile(`${file}.log`, ['--- page console ---', ...pageLog, '--- example app ---', app?.output() ?? ''].join('\n'));
+    await writeFile(`${file}.log`, [`--- browser: ${browser?.from ?? 'none'} ${browser?.path ?? ''} ---`, '--- page console ---', ...pageLog, '--- example app ---', app?.output() ?? ''].join('\n'));
   }
 
   /** A test whose failure leaves a screenshot and the page's console in test-output/browser/. */
@@ -99,15 +97,10 @@ describe('the chat demo in a real browser (CopilotKit, cross-origin)', () => {
   const stateShown = async () => JSON.parse((await page.getByTestId('state-json').textContent()) ?? 'null') as unknown;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
     web = await serveStaticFiles(WEB_DIR);
     app = await startExampleApp({ CORS_ORIGINS: web.origin, SHIPMENT_STEP_MS: '50' });
     userDataDir = await mkdtemp(join(tmpdir(), 'ag-ui-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
+    ({ context, binary: browser } = await launchChromium(userDataDir, { viewport: { width: 1280, height: 860 } }));
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(WAIT_MS);
     page.on('console', (message) => pageLog.push(`[${message.type()}] ${message.text()}`));
