@@ -2,7 +2,7 @@ import { ConfigurableModuleBuilder } from '@nestjs/common';
 import type { AgUiModuleExtras, AgUiModuleOptions } from './ag-ui.options.js';
 import { AG_UI_MODULE_OPTIONS, DEFAULT_PATH } from './ag-ui.constants.js';
 import { createAgUiController } from './http/ag-ui.controller.js';
-import { AG_UI_GUARDS } from './http/guard.resolver.js';
+import { guardProviders } from './http/guard.resolver.js';
 
 export const {
   ConfigurableModuleClass: AgUiConfigurableModule,
@@ -14,6 +14,6 @@ export const {
   .setExtras<AgUiModuleExtras>({ path: DEFAULT_PATH, guards: [], decorators: [], infoEndpoint: 'guarded' }, (definition, extras) => ({
     ...definition,
     controllers: [...(definition.controllers ?? []), createAgUiController(extras)],
-    providers: [...(definition.providers ?? []), { provide: AG_UI_GUARDS, useValue: extras.guards ?? [] }],
+    providers: [...(definition.providers ?? []), ...guardProviders(extras.guards ?? [])],
   }))
   .build();
