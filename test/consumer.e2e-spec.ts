@@ -1,7 +1,7 @@
 import { EventType, type BaseEvent } from '@ag-ui/core';
 import { expectValidRun, ofType } from './support/ag-ui.assertions.js';
 import { CONSUMER_DIR, install, layOutApp, nodeFromRegistry, packLibrary, run, signJwt, startApp, type RunningApp } from './support/consumer-app.js';
-import { FakeOpenAIServer, type RecordedRequest } from './support/fake-openai.server.js';
+import { FakeOpenAIServer, type FakeReply, type RecordedRequest } from './support/fake-openai.server.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
 
 /**
@@ -19,11 +19,11 @@ const SECRET = 'consumer-test-secret';
 const SETUP_MS = 900_000;
 
 /** The fake model calls listMyOrders first and answers in text once it has the tool's result. */
-function modelReply(request: RecordedRequest) {
+function modelReply(request: RecordedRequest): FakeReply {
   const messages = request.body.messages as Array<{ role: string; content?: unknown }>;
   return messages.at(-1)?.role === 'tool'
-    ? ({ kind: 'text', text: ['Here are ', 'your orders.'] } as const)
-    : ({ kind: 'tool-calls', calls: [{ name: 'listMyOrders', args: ['{', '}'] }] } as const);
+    ? { kind: 'text', text: ['Here are ', 'your orders.'] }
+    : { kind: 'tool-calls', calls: [{ name: 'listMyOrders', args: ['{', '}'] }] };
 }
 
 describe('the published package in apps scaffolded the way users scaffold them', () => {

@@ -39,7 +39,7 @@ export async function run(command: string, args: string[], options: { cwd: strin
 
 /** The test runner's own settings (ESM VM modules, Jest's worker ids) must not leak into the apps. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
   for (const name of Object.keys(env)) if (name === 'NODE_OPTIONS' || name.startsWith('JEST_') || name.startsWith('npm_')) delete env[name];
   return env;
 }
