@@ -20,6 +20,9 @@ const shared = {
   moduleNameMapper: {
     '^nestjs-ag-ui$': '<rootDir>/libs/ag-ui/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
+    // @fastify/middie require()s path-to-regexp 9, which is ESM only: Jest on Node 20 cannot require an ES module.
+    // The top-level 8.x (CommonJS) has the same parse/pathToRegexp that middie uses.
+    '^path-to-regexp$': '<rootDir>/node_modules/path-to-regexp/dist/index.js',
   },
   testEnvironment: 'node',
 };

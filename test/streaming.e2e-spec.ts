@@ -3,14 +3,14 @@ import { decode } from '@ag-ui/proto';
 import { TestTools } from './fixtures/test.tools.js';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 
-describe('streaming run endpoint', () => {
+describe.each(PLATFORMS)('streaming run endpoint on %s', (platform) => {
   let t: TestApp;
   let tools: TestTools;
 
   beforeAll(async () => {
-    t = await startTestApp({ providers: [TestTools], options: { keepAliveMs: 40 } });
+    t = await startTestApp({ platform, providers: [TestTools], options: { keepAliveMs: 40 } });
     tools = t.app.get(TestTools);
   });
   afterAll(() => t.close());

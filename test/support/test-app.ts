@@ -1,8 +1,17 @@
 import { Logger, type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AgUiModule, type AgUiModuleExtras, type AgUiModuleOptions } from 'nestjs-ag-ui';
 import { FakeOpenAIServer } from './fake-openai.server.js';
+
+/** The HTTP platforms the module supports; the specs that touch the transport run on each. */
+export const PLATFORMS = ['express', 'fastify'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export type PlatformApp = NestExpressApplication | NestFastifyApplication;
+
+/** The module's default body limit, which the Fastify test apps also give Fastify (as docs/architecture.md advises). */
+const MODULE_BODY_LIMIT = 4 * 1024 * 1024;
 
 export const TEST_API_KEY = 'sk-test-SECRET-do-not-leak-0123456789';
 
@@ -23,10 +32,14 @@ export class RecordingLogger implements LoggerService {
 export interface TestAppOptions extends ModuleMetadata {
   options?: Partial<AgUiModuleOptions>;
   extras?: AgUiModuleExtras;
-  configure?: (app: NestExpressApplication) => void;
+  /** Express unless told otherwise. */
+  platform?: Platform;
+  /** Options of the FastifyAdapter; its bodyLimit defaults to the module's. */
+  fastify?: ConstructorParameters<typeof FastifyAdapter>[0];
+  configure?: (app: PlatformApp) => void;
   /** Builds the AgUiModule import from the default options, e.g. with forRootAsync; forRoot(options + extras) otherwise. */
   agUiModule?: (options: AgUiModuleOptions) => DynamicModule;
-  /** Nest's own JSON body parser; off means the module reads bodies itself. */
+  /** Nest's own JSON body parser; off means the module reads bodies itself (on Express; Fastify still parses JSON with its built-in parser). */
   bodyParser?: boolean;
   /** A fake model server started by the test, for configs that must know its URL up front. */
   fake?: FakeOpenAIServer;
@@ -34,6 +47,7 @@ export interface TestAppOptions extends ModuleMetadata {
 
 export interface TestApp {
   app: INestApplication;
+  platform: Platform;
   /** Base URL of the app, e.g. http://127.0.0.1:PORT */
   url: string;
   /** The run endpoint of the `assistant` agent. */
@@ -72,13 +86,19 @@ async function startAppAgainst(fake: FakeOpenAIServer, setup: TestAppOptions): P
     providers: setup.providers ?? [],
     controllers: setup.controllers ?? [],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger, bodyParser: setup.bodyParser ?? true, forceCloseConnections: true });
+  const platform = setup.platform ?? 'express';
+  const appOptions = { logger, bodyParser: setup.bodyParser ?? true, forceCloseConnections: true };
+  const app: PlatformApp =
+    platform === 'fastify'
+      ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: options.bodyLimit ?? MODULE_BODY_LIMIT, ...setup.fastify }), appOptions)
+      : moduleRef.createNestApplication<NestExpressApplication>(appOptions);
   Logger.overrideLogger(logger);
   setup.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {
     app,
+    platform,
     url,
     agentUrl: `${url}/${setup.extras?.path ?? 'agents'}/assistant`,
     fake,

@@ -1,5 +1,5 @@
+import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res, UseGuards, type Type } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { DEFAULT_PATH } from '../ag-ui.constants.js';
 import type { AgUiModuleExtras } from '../ag-ui.options.js';
 import { ThreadAccess } from '../access/thread-access.service.js';
@@ -16,10 +16,12 @@ import { parseRunInput } from '../protocol/run-input.parser.js';
 import { AgUiGuard, AG_UI_PUBLIC_HANDLER } from './ag-ui.guard.js';
 import { AgentInfoService, type AgentsInfo } from './agent-info.service.js';
 import { AG_UI_HTTP_SETTINGS, type AgUiHttpSettings } from './http-settings.js';
+import { nodeExchangeOf, type PlatformRequest, type PlatformResponse } from './platform-exchange.js';
 import { readJsonBody } from './request-body.reader.js';
 import { toHttpException } from './http-error.js';
 
-type AuthenticatedRequest = Request & { user?: unknown };
+/** Express's request or Fastify's: the guards put `user` on whichever Nest hands them. */
+type AuthenticatedRequest = PlatformRequest & { user?: unknown };
 
 /**
  * Builds the controller for one `forRoot`: the path and guards come from the options, so
@@ -41,22 +43,23 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
     ) {}
 
     list(@Req() req: AuthenticatedRequest): Promise<AgentsInfo> {
-      return this.info.describe(req);
+      return this.info.describe(req as IncomingMessage & { user?: unknown });
     }
 
     @Post()
     @HttpCode(200)
-    async runDefault(@Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    async runDefault(@Req() req: AuthenticatedRequest, @Res() res: PlatformResponse): Promise<void> {
       await this.run(() => this.catalog.getDefault(), req, res);
     }
 
     @Post(':agentId')
     @HttpCode(200)
-    async runAgent(@Param('agentId') agentId: string, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    async runAgent(@Param('agentId') agentId: string, @Req() req: AuthenticatedRequest, @Res() res: PlatformResponse): Promise<void> {
       await this.run(() => this.catalog.get(agentId), req, res);
     }
 
-    private async run(resolveAgent: () => ResolvedAgent, req: AuthenticatedRequest, res: Response): Promise<void> {
+    private async run(resolveAgent: () => ResolvedAgent, req: AuthenticatedRequest, res: PlatformResponse): Promise<void> {
+      const exchange = nodeExchangeOf(req, res);
       // Everything that can be refused is refused here, as HTTP, before the stream opens.
       let agent: ResolvedAgent;
       let input;
@@ -64,7 +67,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       let resumed: ResumeDecision[];
       try {
         agent = resolveAgent();
-        input = parseRunInput(await readJsonBody(req, this.settings.bodyLimit));
+        input = parseRunInput(await readJsonBody(exchange.req, exchange.body, this.settings.bodyLimit));
         checkInputLimits(input, this.settings.inputLimits);
         principal = this.access.identify(req.user);
         // A thread waiting for a human stays its owner's, even if the ownership store forgot it meanwhile.
@@ -78,12 +81,13 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       }
 
       const abort = new AbortController();
-      const stream = new EventStream(res, {
-        encoding: negotiateEncoding(req.headers.accept),
+      // From here on nothing is refused: the response is the stream's alone.
+      const stream = new EventStream(exchange.takeResponse(), {
+        encoding: negotiateEncoding(exchange.req.headers.accept),
         keepAlive: this.keepAlive,
         protocol: ClientProtocol.of(input),
       });
-      stream.open(req, () => abort.abort(new Error('client disconnected')));
+      stream.open(exchange.req, () => abort.abort(new Error('client disconnected')));
 
       const context: RunContextInit = {
         agentId: agent.id,
@@ -91,7 +95,8 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         runId: input.runId,
         user: req.user,
         principal,
-        request: req,
+        // The platform's request, where the guards put `user`: tools' guards and parameter decorators read it there.
+        request: req as IncomingMessage,
         // forwardedProps are client data that tools see only where the agent opts in.
         input: agent.forwardedProps ? input : { ...input, forwardedProps: undefined },
         signal: abort.signal,

@@ -2,19 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import { InvalidRunInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/ag-ui.error.js';
 import { isJsonContentType } from '../protocol/media-type.js';
 
-type BodyRequest = IncomingMessage & { body?: unknown };
-
 /**
- * The request's JSON body, within `limit` bytes. Nest's own body parser runs before any
- * module code and usually has parsed it already (its limit applies first); when the app
- * turned that parser off, the body is read here.
+ * The request's JSON body, within `limit` bytes. The platform's body parser runs before any
+ * module code and usually has parsed it already (`parsed`; its own limit applies first: on
+ * Express Nest's JSON parser, on Fastify Fastify's `bodyLimit`); when none ran (Express with
+ * `bodyParser: false`), the body is read here from node's request.
  */
-export async function readJsonBody(req: BodyRequest, limit: number): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, parsed: unknown, limit: number): Promise<unknown> {
   const contentType = req.headers['content-type'];
   if (!isJsonContentType(contentType)) throw new UnsupportedMediaTypeError(contentType);
   const declared = Number(req.headers['content-length']);
   if (declared > limit) throw new PayloadTooLargeError(limit);
-  if (req.body !== undefined) return req.body;
+  if (parsed !== undefined) return parsed;
 
   const chunks: Buffer[] = [];
   let size = 0;
