@@ -18,7 +18,8 @@ export interface ToolMethodShape {
   paramTypes: unknown[];
 }
 
-const EMPTY_ARGUMENTS: JsonSchema = { type: 'object', properties: {}, additionalProperties: false };
+/** A tool that declares no arguments takes exactly `{}`, and says so to the model. */
+const NO_ARGUMENTS: JsonSchema = { type: 'object', properties: {}, additionalProperties: false };
 
 // What TypeScript's metadata holds for types that are not DTOs: interfaces, aliases and built-ins.
 const NOT_DTOS = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Date, Promise, Map, Set, Symbol, BigInt]);
@@ -49,7 +50,16 @@ export class ToolSchemaResolver {
       throw new Error(`@ToolArgs() on ${source} needs a DTO class as its type, or @AgentTool({ parameters }): an interface or type alias leaves no schema at run time`);
     }
     if (params.length) return toolParamsSchema(params, paramTypes, source, this.validator);
-    return { source: 'none', jsonSchema: EMPTY_ARGUMENTS, check: async (args) => ({ ok: true, value: args }) };
+    return this.noArgumentsSchema();
+  }
+
+  /**
+   * No declared arguments: the schema the model is shown is also the check, so an argument the
+   * model invents (or an array, or a string) is refused like any invalid argument, never handed to the method.
+   */
+  private noArgumentsSchema(): ToolSchema {
+    const check = this.validator.compile(NO_ARGUMENTS);
+    return { source: 'none', jsonSchema: { ...NO_ARGUMENTS, properties: {} }, check: async (args) => check(args) };
   }
 
   /** A schema given as a value (a tool's `parameters`, an agent's `stateSchema`), from whichever source it is. */
