@@ -1,4 +1,6 @@
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { request } from 'node:http';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { PLATFORMS, startTestApp, type Platform, type TestApp } from './support/test-app.js';
 
 const valid = { threadId: 't', runId: 'r', messages: [{ id: 'm', role: 'user', content: 'hi' }] };
 const json = (body: unknown) => JSON.stringify(body);
@@ -15,6 +17,8 @@ interface Case {
   status: number;
   /** What the JSON body's message must say: the field at fault or the problem. */
   message: RegExp;
+  /** What Fastify answers itself when it has no parser for the body (Nest's parsers off), if it refuses before the module. */
+  fastifyUnparsed?: RegExp;
 }
 
 const FIVE_MB = 5 * 1024 * 1024;
@@ -22,7 +26,7 @@ const FIVE_MB = 5 * 1024 * 1024;
 const CASES: Case[] = [
   { name: 'wrong content type', body: json(valid), contentType: 'text/plain', status: 415, message: /application\/json.*"text\/plain"/ },
   { name: 'no content type', body: json(valid), contentType: null, status: 415, message: /Content-Type application\/json/ },
-  { name: 'form-encoded body', body: 'threadId=t&runId=r', contentType: 'application/x-www-form-urlencoded', status: 415, message: /application\/x-www-form-urlencoded/ },
+  { name: 'form-encoded body', body: 'threadId=t&runId=r', contentType: 'application/x-www-form-urlencoded', status: 415, message: /application\/x-www-form-urlencoded/, fastifyUnparsed: /^Unsupported Media Type$/ },
   { name: 'non-JSON', body: '{"threadId": "t", ', status: 400, message: /JSON/ },
   { name: 'a JSON array', body: '[]', status: 400, message: /JSON object/ },
   { name: 'missing threadId', body: without('threadId'), status: 400, message: /threadId/ },
@@ -42,40 +46,113 @@ const CASES: Case[] = [
   { name: 'unknown agent', body: json(valid), path: '/agents/nobody', status: 404, message: /No agent named "nobody"/ },
 ];
 
-describe.each([
+const PARSERS = [
   ['behind Nest’s own JSON parser', true],
-  ['reading the body itself (app bodyParser: false)', false],
-])('bad input %s: a 4xx JSON answer before any stream opens', (_label, bodyParser) => {
+  // On Fastify its built-in JSON parser still reads the body; on Express the module does.
+  ['with app bodyParser: false', false],
+] as const;
+
+describe.each(PLATFORMS.flatMap((platform) => PARSERS.map(([label, bodyParser]) => [platform, label, bodyParser] as [Platform, string, boolean])))(
+  'bad input on %s %s: a 4xx JSON answer before any stream opens',
+  (platform, _label, bodyParser) => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({
+        platform,
+        bodyParser,
+        // The app's parser must not be the tighter limit, so the module's own limit is what is tested.
+        fastify: { bodyLimit: 10 * 1024 * 1024 },
+        configure: (app) => platform === 'express' && bodyParser && (app as NestExpressApplication).useBodyParser('json', { limit: '10mb' }),
+      });
+    });
+    afterAll(() => t.close());
+
+    it.each(CASES)('$name → $status', async ({ body, contentType, path, status, message, fastifyUnparsed }) => {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (contentType !== null) headers['content-type'] = contentType ?? 'application/json';
+      const response = await fetch(`${t.url}${path ?? '/agents/assistant'}`, { method: 'POST', headers, body });
+
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+      const answer = (await response.json()) as { statusCode: number; message: string };
+      expect(answer.statusCode).toBe(status);
+      expect(answer.message).toMatch((platform === 'fastify' && !bodyParser && fastifyUnparsed) || message);
+      expect(JSON.stringify(answer)).not.toMatch(/at .*\.(ts|js):\d+|node_modules/);
+      // Refused before the model was asked anything.
+      expect(t.fake.requests).toHaveLength(0);
+    });
+
+    it('still runs a valid request after all of that', async () => {
+      t.fake.enqueue({ kind: 'text', text: 'fine' });
+      const response = await fetch(`${t.url}/agents/assistant`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json(valid) });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('"delta":"fine"');
+      t.fake.reset();
+    });
+  },
+);
+
+interface RawAnswer {
+  status: number;
+  contentType: string | undefined;
+  body: { statusCode?: number; message?: string };
+}
+
+/** A POST with node:http, for what fetch cannot send: a declared length the body never reaches, or a chunked body. */
+function postRaw(url: string, headers: Record<string, string>, body: string, end: boolean): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode!, contentType: res.headers['content-type'], body: JSON.parse(text) });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.write(body);
+    if (end) req.end();
+  });
+}
+
+describe.each(PLATFORMS)('the module’s bodyLimit on %s', (platform) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({
-      bodyParser,
-      // The app's parser must not be the tighter limit, so the module's own limit is what is tested.
-      configure: (app) => bodyParser && app.useBodyParser('json', { limit: '10mb' }),
-    });
+    // Express without its parser: the module reads the body. Fastify: the test app gives Fastify the module's limit, as the docs advise.
+    t = await startTestApp({ platform, bodyParser: false, options: { bodyLimit: 2000 } });
+  });
+  afterAll(() => t.close());
+  afterEach(() => expect(t.fake.requests).toHaveLength(0));
+
+  it('refuses a declared Content-Length over it at once, before the body is sent', async () => {
+    const answer = await postRaw(t.agentUrl, { 'content-length': '5000' }, '{"threadId":', false);
+    expect(answer.status).toBe(413);
+    expect(answer.contentType).toMatch(/^application\/json/);
+    expect(answer.body.statusCode).toBe(413);
+  });
+
+  it('refuses a chunked body that grows over it with a 413 JSON', async () => {
+    const answer = await postRaw(t.agentUrl, { 'transfer-encoding': 'chunked' }, json({ ...valid, state: { blob: 'x'.repeat(3000) } }), true);
+    expect(answer.status).toBe(413);
+    expect(answer.contentType).toMatch(/^application\/json/);
+    expect(answer.body).toMatchObject({ statusCode: 413, message: expect.stringMatching(platform === 'fastify' ? /too large/ : /exceeds the limit of 2000 bytes/) });
+  });
+});
+
+describe('a body Fastify refuses itself, under a bodyLimit tighter than the module’s', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ platform: 'fastify', fastify: { bodyLimit: 1000 } });
   });
   afterAll(() => t.close());
 
-  it.each(CASES)('$name → $status', async ({ body, contentType, path, status, message }) => {
-    const headers: Record<string, string> = { accept: 'text/event-stream' };
-    if (contentType !== null) headers['content-type'] = contentType ?? 'application/json';
-    const response = await fetch(`${t.url}${path ?? '/agents/assistant'}`, { method: 'POST', headers, body });
-
-    expect(response.status).toBe(status);
+  it('is a 413 JSON answer, never a 500, and the model is never asked', async () => {
+    const response = await fetch(t.agentUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ ...valid, state: { blob: 'x'.repeat(2000) } }) });
+    expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    const answer = (await response.json()) as { statusCode: number; message: string };
-    expect(answer.statusCode).toBe(status);
-    expect(answer.message).toMatch(message);
-    expect(JSON.stringify(answer)).not.toMatch(/at .*\.(ts|js):\d+|node_modules/);
-    // Refused before the model was asked anything.
+    expect(await response.json()).toMatchObject({ statusCode: 413, message: 'Request body is too large' });
     expect(t.fake.requests).toHaveLength(0);
-  });
-
-  it('still runs a valid request after all of that', async () => {
-    t.fake.enqueue({ kind: 'text', text: 'fine' });
-    const response = await fetch(`${t.url}/agents/assistant`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: json(valid) });
-    expect(response.status).toBe(200);
-    expect(await response.text()).toContain('"delta":"fine"');
-    t.fake.reset();
+    expect(t.logger.errors()).toEqual([]);
   });
 });
