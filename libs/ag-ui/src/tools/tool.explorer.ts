@@ -19,6 +19,29 @@ const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 type Method = (...args: unknown[]) => unknown;
 type Handler = (...args: ToolHandlerArgs) => Promise<unknown>;
+/** Nest's route-args metadata of one method: `type:index` → where the parameter sits. */
+type RouteArgs = Record<string, { index: number }>;
+
+/** Where `@ToolArgs()` sits among a method's parameters, if it is there. */
+function argsIndexIn(routeArgs: RouteArgs): number | undefined {
+  return Object.entries(routeArgs).find(([key]) => Number(key.split(':')[0]) === ToolParamtype.ARGS)?.[1].index;
+}
+
+/**
+ * Makes `standIn` look like `method` to guards, interceptors and filters that read the handler
+ * (`reflector.get(key, context.getHandler())`, its name): it gets the method's metadata and name.
+ */
+function standInFor<T extends Method>(method: Method, standIn: T): T {
+  for (const key of Reflect.getMetadataKeys(method)) Reflect.defineMetadata(key, Reflect.getMetadata(key, method), standIn);
+  Object.defineProperty(standIn, 'name', { value: method.name });
+  return standIn;
+}
+
+/** The method a tool runs, and the stand-in that calls it when it has no parameter decorators. */
+interface ToolTarget {
+  readonly methodName: string;
+  readonly callback?: Method;
+}
 
 /** Resolves our parameter kinds for `ExternalContextCreator`; the app's own decorators resolve themselves. */
 const toolParamsFactory = {
@@ -95,16 +118,19 @@ export class ToolExplorer implements OnModuleInit {
     if (!options.description?.trim()) throw new Error(`@AgentTool() on ${source} needs a description: the model chooses tools by it`);
     if (!TOOL_NAME.test(name)) throw new Error(`@AgentTool() on ${source}: name "${name}" must match ${TOOL_NAME}`);
 
+    const routeArgs = this.routeArgsOf(prototype, methodName);
     const schema = await this.schemas.resolve({
       source,
       options,
-      argsIndex: this.argsIndexOf(prototype, methodName),
+      argsIndex: routeArgs && argsIndexIn(routeArgs),
       params: (Reflect.getMetadata(TOOL_PARAMS_METADATA, prototype.constructor, methodName) ?? []) as ToolParamDeclaration[],
       paramTypes: (Reflect.getMetadata('design:paramtypes', prototype, methodName) ?? []) as unknown[],
     });
     const parameters = toLooseJsonSchema(schema.jsonSchema);
     const strictParameters = this.strictFormOf(schema.jsonSchema, source, options.strict ?? this.strictTools);
-    const call = wrapper.isDependencyTreeStatic() ? this.staticHandler(wrapper, methodName) : this.scopedHandler(wrapper, methodName);
+    const method = (prototype as Record<string, Method>)[methodName]!;
+    const target: ToolTarget = { methodName, callback: routeArgs ? undefined : this.plainCallback(method) };
+    const call = wrapper.isDependencyTreeStatic() ? this.staticHandler(wrapper, target) : this.scopedHandler(wrapper, target);
 
     this.registry.register({
       name,
@@ -131,8 +157,7 @@ export class ToolExplorer implements OnModuleInit {
     const method = (prototype as Record<string, Method>)[methodName]!;
     const guarded = [method, prototype.constructor].some((target) => ((Reflect.getMetadata(GUARDS_METADATA, target) as unknown[] | undefined) ?? []).length > 0);
     if (!guarded && !this.inheritAppConfig) return undefined;
-    const standIn = () => true;
-    for (const key of Reflect.getMetadataKeys(method)) Reflect.defineMetadata(key, Reflect.getMetadata(key, method), standIn);
+    const standIn = standInFor(method, () => true);
     const instance = wrapper.isDependencyTreeStatic() ? (wrapper.instance as object) : (Object.create(prototype) as object);
     const onlyGuards = { guards: true, interceptors: false, filters: false };
     const check = this.contextCreator.create(instance, standIn, methodName, undefined, undefined, undefined, undefined, onlyGuards, AG_UI_TOOL_CONTEXT) as Handler;
@@ -165,31 +190,39 @@ export class ToolExplorer implements OnModuleInit {
   }
 
   /**
-   * Where `@ToolArgs()` sits, reading the metadata `ExternalContextCreator` reads. A method
-   * with no parameter decorators at all gets the plain `(args, context)` signature, its
-   * schema coming from `parameters` alone.
+   * The parameter decorators of a tool method (ours and the app's), as `ExternalContextCreator`
+   * reads them; undefined when it has none, and the method is called as `(args, context)`.
    */
-  private argsIndexOf(prototype: object, methodName: string): number | undefined {
-    const stored = Reflect.getMetadata(ROUTE_ARGS_METADATA, prototype.constructor, methodName) as Record<string, { index: number }> | undefined;
-    if (!stored || !Object.keys(stored).length) {
-      const plain = { [`${ToolParamtype.ARGS}:0`]: { index: 0, pipes: [] }, [`${ToolParamtype.CONTEXT}:1`]: { index: 1, pipes: [] } };
-      Reflect.defineMetadata(ROUTE_ARGS_METADATA, plain, prototype.constructor, methodName);
-      return undefined;
-    }
-    return Object.entries(stored).find(([key]) => Number(key.split(':')[0]) === ToolParamtype.ARGS)?.[1].index;
+  private routeArgsOf(prototype: object, methodName: string): RouteArgs | undefined {
+    const stored = Reflect.getMetadata(ROUTE_ARGS_METADATA, prototype.constructor, methodName) as RouteArgs | undefined;
+    return stored && Object.keys(stored).length ? stored : undefined;
   }
 
-  private create(instance: object, methodName: string, contextId?: ContextId, inquirerId?: string): Handler {
+  /**
+   * What runs a method without parameter decorators. Nest finds parameters only in metadata on
+   * the class, and writing some there would change the app's class: the next bootstrap in the
+   * same process (a testing module per test) would read it as a `@ToolArgs()` without a DTO.
+   * So Nest calls this stand-in with the handler arguments instead, and it calls the method as
+   * `(args, context)`, looking like the method to whatever reads the handler.
+   */
+  private plainCallback(method: Method): Method {
+    return standInFor(method, function (this: object, ...[, , invocation]: ToolHandlerArgs) {
+      return method.call(this, invocation.args, invocation.context);
+    } as Method);
+  }
+
+  private create(instance: object, { methodName, callback }: ToolTarget, contextId?: ContextId, inquirerId?: string): Handler {
+    if (callback) return this.contextCreator.create(instance, callback, methodName, undefined, undefined, contextId, inquirerId, undefined, AG_UI_TOOL_CONTEXT) as Handler;
     const method = (instance as Record<string, Method>)[methodName]!;
     return this.contextCreator.create(instance, method, methodName, ROUTE_ARGS_METADATA, toolParamsFactory, contextId, inquirerId, undefined, AG_UI_TOOL_CONTEXT) as Handler;
   }
 
-  private staticHandler(wrapper: InstanceWrapper, methodName: string): Handler {
-    return this.create(wrapper.instance as object, methodName);
+  private staticHandler(wrapper: InstanceWrapper, target: ToolTarget): Handler {
+    return this.create(wrapper.instance as object, target);
   }
 
   /** A request-scoped tool provider: resolved once per request (so per run), then called through the same pipeline. */
-  private scopedHandler(wrapper: InstanceWrapper, methodName: string): Handler {
+  private scopedHandler(wrapper: InstanceWrapper, target: ToolTarget): Handler {
     return async (request, response, invocation: ToolInvocation) => {
       let contextId = this.contextIds.get(request);
       if (!contextId) {
@@ -198,7 +231,7 @@ export class ToolExplorer implements OnModuleInit {
         this.moduleRef.registerRequestByContextId(request, contextId);
       }
       const instance = await this.moduleRef.resolve<object>(wrapper.token, contextId, { strict: false });
-      return this.create(instance, methodName, contextId, wrapper.id)(request, response, invocation);
+      return this.create(instance, target, contextId, wrapper.id)(request, response, invocation);
     };
   }
 }
