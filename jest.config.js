@@ -18,6 +18,7 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
+    '^nestjs-ag-ui/testing$': '<rootDir>/libs/ag-ui/src/testing/index.ts',
     '^nestjs-ag-ui$': '<rootDir>/libs/ag-ui/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // @fastify/middie require()s path-to-regexp 9, which is ESM only: Jest on Node 20 cannot require an ES module.
