@@ -3,7 +3,7 @@ import { EventType } from '@ag-ui/core';
 import { AgentTool, ToolContext, type AgentRunContext } from 'nestjs-ag-ui';
 import { expectValidRun, ofType } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 
 @Injectable()
 class PropsTool {
@@ -16,10 +16,11 @@ class PropsTool {
 const post = (url: string, input: Record<string, unknown>) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ threadId: 't', runId: 'r', messages: [], ...input }) });
 
-describe('client input is data, not authority', () => {
+describe.each(PLATFORMS)('client input is data, not authority (%s)', (platform) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [PropsTool],
       options: {
         agents: [

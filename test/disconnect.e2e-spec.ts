@@ -1,6 +1,6 @@
 import { TestTools } from './fixtures/test.tools.js';
 import { userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 
 /** Opens a run with fetch and returns once the first bytes of the given text arrived. */
 async function openRun(url: string, until: string) {
@@ -25,12 +25,12 @@ async function openRun(url: string, until: string) {
 const within = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not within ${ms} ms`)), ms))]);
 
-describe('client disconnect aborts everything through one signal', () => {
+describe.each(PLATFORMS)('client disconnect on %s aborts everything through one signal', (platform) => {
   let t: TestApp;
   let tools: TestTools;
 
   beforeAll(async () => {
-    t = await startTestApp({ providers: [TestTools] });
+    t = await startTestApp({ platform, providers: [TestTools] });
     tools = t.app.get(TestTools);
   });
   afterAll(() => t.close());

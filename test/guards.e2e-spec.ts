@@ -5,7 +5,7 @@ import { of } from 'rxjs';
 import { AgUiModule, OfflineChatModel } from 'nestjs-ag-ui';
 import { expectValidRun } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 
 /** A service only the app's AuthModule provides, as JwtService would be. */
 @Injectable()
@@ -45,12 +45,12 @@ async function expectRefusedAsJson(response: Response, status: number, message: 
   expect(await response.json()).toMatchObject({ statusCode: status, message });
 }
 
-describe('guards from forRoot resolve their own dependencies', () => {
+describe.each(PLATFORMS)('guards from forRoot resolve their own dependencies (%s)', (platform) => {
   let t: TestApp | undefined;
   afterEach(() => t?.close());
 
   it('a guard the app provides in another module is that provider, dependencies and all', async () => {
-    t = await startTestApp({ imports: [AuthModule], extras: { guards: [TokenGuard] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
+    t = await startTestApp({ platform, imports: [AuthModule], extras: { guards: [TokenGuard] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
     await expectRefusedAsJson(await post(t.agentUrl), 401, 'A valid bearer token is required');
     const run = await runWithHttpAgent({ url: t.agentUrl, messages: [userMessage('hi')], headers: { authorization: 'Bearer good' } });
     await expectValidRun(run.events, run.input);
@@ -58,6 +58,7 @@ describe('guards from forRoot resolve their own dependencies', () => {
 
   it('a guard provided nowhere is built in AgUiModule, seeing the imports of forRootAsync', async () => {
     t = await startTestApp({
+      platform,
       agUiModule: (options) => AgUiModule.forRootAsync({ imports: [TokensModule], guards: [TokenGuard], useFactory: () => ({ ...options, chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) }) }),
     });
     await expectRefusedAsJson(await post(t.agentUrl), 401, 'A valid bearer token is required');
@@ -74,7 +75,7 @@ describe('guards from forRoot resolve their own dependencies', () => {
 
   it('a guard that returns false is a 403 JSON answer, before any stream', async () => {
     const deny: CanActivate = { canActivate: () => false };
-    t = await startTestApp({ extras: { guards: [deny] } });
+    t = await startTestApp({ platform, extras: { guards: [deny] } });
     await expectRefusedAsJson(await post(t.agentUrl), 403, 'Forbidden resource');
     expect(t.fake.requests).toHaveLength(0);
   });
@@ -84,7 +85,7 @@ describe('guards from forRoot resolve their own dependencies', () => {
     const sync: CanActivate = { canActivate: () => (ran.push('sync'), true) };
     const later: CanActivate = { canActivate: async (context) => (ran.push('promise'), context.switchToHttp().getRequest().headers['x-pass'] !== 'no') };
     const stream: CanActivate = { canActivate: () => (ran.push('observable'), of(true)) };
-    t = await startTestApp({ extras: { guards: [sync, later, stream] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
+    t = await startTestApp({ platform, extras: { guards: [sync, later, stream] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
 
     await expectRefusedAsJson(await post(t.agentUrl, { 'x-pass': 'no' }), 403, 'Forbidden resource');
     expect(ran).toEqual(['sync', 'promise']);
@@ -109,24 +110,24 @@ class GlobalAuthGuard implements CanActivate {
   }
 }
 
-describe('global guards (APP_GUARD) and the app’s own metadata', () => {
+describe.each(PLATFORMS)('global guards (APP_GUARD) and the app’s own metadata (%s)', (platform) => {
   let t: TestApp | undefined;
   afterEach(() => t?.close());
   const globalGuard = { provide: APP_GUARD, useClass: GlobalAuthGuard };
 
   it('a global guard protects the endpoints like any controller', async () => {
-    t = await startTestApp({ providers: [globalGuard] });
+    t = await startTestApp({ platform, providers: [globalGuard] });
     await expectRefusedAsJson(await post(t.agentUrl), 401, 'Unauthorized');
     await expectRefusedAsJson(await fetch(`${t.url}/agents`), 401, 'Unauthorized');
   });
 
   it('decorators: [Public()] puts the app’s own metadata on the controller, and the global guard honours it', async () => {
-    t = await startTestApp({ providers: [globalGuard], extras: { decorators: [Public()] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
+    t = await startTestApp({ platform, providers: [globalGuard], extras: { decorators: [Public()] }, options: { chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) } });
     expect((await post(t.agentUrl)).status).toBe(200);
   });
 });
 
-describe('the info endpoint', () => {
+describe.each(PLATFORMS)('the info endpoint (%s)', (platform) => {
   let t: TestApp | undefined;
   afterEach(() => t?.close());
   const guard: CanActivate = {
@@ -137,29 +138,29 @@ describe('the info endpoint', () => {
   };
 
   it('is guarded like the runs by default', async () => {
-    t = await startTestApp({ extras: { guards: [guard] } });
+    t = await startTestApp({ platform, extras: { guards: [guard] } });
     await expectRefusedAsJson(await fetch(`${t.url}/agents`), 401, 'Unauthorized');
     expect((await fetch(`${t.url}/agents`, { headers: { authorization: 'Bearer good' } })).status).toBe(200);
   });
 
   it("infoEndpoint: 'public' opens only the listing", async () => {
-    t = await startTestApp({ extras: { guards: [guard], infoEndpoint: 'public' } });
+    t = await startTestApp({ platform, extras: { guards: [guard], infoEndpoint: 'public' } });
     expect((await fetch(`${t.url}/agents`)).status).toBe(200);
     await expectRefusedAsJson(await post(t.agentUrl), 401, 'Unauthorized');
   });
 
   it("infoEndpoint: 'off' removes it", async () => {
-    t = await startTestApp({ extras: { infoEndpoint: 'off' } });
+    t = await startTestApp({ platform, extras: { infoEndpoint: 'off' } });
     expect((await fetch(`${t.url}/agents`)).status).toBe(404);
   });
 });
 
-describe('runs need a user unless the module is told otherwise', () => {
+describe.each(PLATFORMS)('runs need a user unless the module is told otherwise (%s)', (platform) => {
   let t: TestApp | undefined;
   afterEach(() => t?.close());
 
   it('no guard and no anonymous: true is a 401 AUTHENTICATION_REQUIRED, with a hint in the log', async () => {
-    t = await startTestApp({ options: { anonymous: false } });
+    t = await startTestApp({ platform, options: { anonymous: false } });
     const response = await post(t.agentUrl);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ statusCode: 401, error: 'AUTHENTICATION_REQUIRED', message: 'Authentication is required' });
@@ -176,6 +177,7 @@ describe('runs need a user unless the module is told otherwise', () => {
       },
     };
     t = await startTestApp({
+      platform,
       extras: { guards: [named] },
       options: { anonymous: false, principalOf: (user) => (user as { account?: string }).account, chatModel: new OfflineChatModel({ tokenDelayMs: 0 }) },
     });

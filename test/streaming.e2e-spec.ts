@@ -1,8 +1,12 @@
+import { request, type IncomingMessage } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { EventType } from '@ag-ui/core';
 import { decode } from '@ag-ui/proto';
 import { TestTools } from './fixtures/test.tools.js';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
-import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
+import type { ChatModel, ChatModelChunk } from 'nestjs-ag-ui';
+import { parseSse, runWithHttpAgent, userMessage } from './support/http-agent.client.js';
 import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 
 describe.each(PLATFORMS)('streaming run endpoint on %s', (platform) => {
@@ -202,5 +206,112 @@ describe.each(PLATFORMS)('streaming run endpoint on %s', (platform) => {
     const body = await response.text();
     expect(body).toContain(': ping\n\n');
     expect(body).not.toContain('\r\n');
+  });
+});
+
+/** Sets a header on the platform's response before the handler, as apps do for tracing: the stream must carry it. */
+@Injectable()
+class TraceHeaderInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler) {
+    context.switchToHttp().getResponse<{ header(name: string, value: string): unknown }>().header('x-trace-id', 'trace-1');
+    return next.handle();
+  }
+}
+
+/** A model that answers with large deltas as fast as it is asked, counting what the run pulled. */
+class FloodModel implements ChatModel {
+  readonly provider = 'flood';
+  pulled = 0;
+  constructor(private readonly chunks: number, private readonly size: number) {}
+  async *stream(): AsyncGenerator<ChatModelChunk> {
+    const delta = 'x'.repeat(this.size);
+    for (let i = 0; i < this.chunks; i++) {
+      this.pulled++;
+      yield { type: 'text', delta };
+    }
+    yield { type: 'finish', reason: 'stop' };
+  }
+}
+
+const runBody = (id: string) => JSON.stringify({ threadId: `t-${id}`, runId: `r-${id}`, messages: [userMessage('Hi')] });
+
+describe.each(PLATFORMS)('the stream on %s carries the headers the app set', (platform) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      platform,
+      configure: (app) => {
+        app.enableCors({ origin: 'https://app.example', exposedHeaders: ['x-trace-id'] });
+        app.useGlobalInterceptors(new TraceHeaderInterceptor());
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('sends the CORS headers and the headers set on the response before the handler with the stream', async () => {
+    t.fake.enqueue({ kind: 'text', text: ['cors ', 'ok'] });
+    const response = await fetch(t.agentUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example' },
+      body: runBody('cors'),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(response.headers.get('access-control-expose-headers')).toBe('x-trace-id');
+    expect(response.headers.get('x-trace-id')).toBe('trace-1');
+    // The stream's own headers win over anything set before.
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const events = parseSse(await response.text());
+    await expectValidRun(events, { threadId: 't-cors', runId: 'r-cors' });
+    expect(streamedText(events)).toBe('cors ok');
+    // Nothing tried to answer a second time (on Fastify: the reply is hijacked, not sent again).
+    expect(t.logger.errors()).toEqual([]);
+    t.fake.reset();
+  });
+
+  it('answers a CORS preflight for the run endpoint', async () => {
+    const response = await fetch(t.agentUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+
+});
+
+describe.each(PLATFORMS)('the stream on %s waits for a slow reader', (platform) => {
+  let t: TestApp;
+  const flood = new FloodModel(400, 64 * 1024);
+  beforeAll(async () => {
+    t = await startTestApp({ platform, options: { chatModel: flood } });
+  });
+  afterAll(() => t.close());
+
+  it('stops pulling from the model while the client does not read, and delivers everything once it does', async () => {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(t.agentUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, agent: false }, resolve);
+      req.on('error', reject);
+      req.end(runBody('flood'));
+    });
+    response.pause();
+    await delay(300);
+    const stalledAt = flood.pulled;
+    await delay(200);
+    // ~25 MiB would be in flight without backpressure; the socket buffers hold a few MiB.
+    expect(flood.pulled).toBe(stalledAt);
+    expect(stalledAt).toBeLessThan(200);
+
+    response.setEncoding('utf8');
+    let body = '';
+    response.on('data', (chunk: string) => (body += chunk));
+    response.resume();
+    await new Promise((resolve) => response.once('end', resolve));
+    expect(flood.pulled).toBe(400);
+    const events = parseSse(body);
+    await expectValidRun(events, { threadId: 't-flood', runId: 'r-flood' });
+    expect(ofType(events, EventType.TEXT_MESSAGE_CONTENT)).toHaveLength(400);
   });
 });
