@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Module, UnauthorizedException, mixin, type INestApplication, type Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { AgUiModule, OfflineChatModel } from 'nestjs-ag-ui';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { AgentTool, AgUiModule, type AgentRunContext } from 'nestjs-ag-ui';
+import { AgentRunRefusedError, ScriptedChatModel, reply, runAgentDirectly, runAgentOverHttp } from 'nestjs-ag-ui/testing';
 
 /** Stands in for @nestjs/jwt's JwtService: only the app's AuthModule has it. */
 @Injectable()
@@ -22,6 +23,7 @@ class JwtAuthGuard implements CanActivate {
   }
 }
 
+/** Provides the guard without exporting it: AgUiModule must still find it, with its JwtService. */
 @Module({ providers: [JwtService, JwtAuthGuard] })
 class AuthModule {}
 
@@ -32,7 +34,7 @@ function AuthGuard(name: string): Type<CanActivate> {
   if (!guard) {
     class MixinAuthGuard implements CanActivate {
       canActivate(): boolean {
-        throw new UnauthorizedException(`Strategy ${name} refused`);
+        throw new UnauthorizedException(`The ${name} strategy refused`);
       }
     }
     guard = mixin(MixinAuthGuard);
@@ -41,30 +43,124 @@ function AuthGuard(name: string): Type<CanActivate> {
   return guard;
 }
 
-const asUser = (sub: string): CanActivate => ({
+/** A test's stand-in guard: the user comes from a header, as a fake token would. */
+const userFromHeader: CanActivate = {
   canActivate: (context: ExecutionContext) => {
-    context.switchToHttp().getRequest().user = { sub };
+    const request = context.switchToHttp().getRequest();
+    request.user = { sub: request.headers['x-test-user'] ?? 'tester' };
     return true;
   },
-});
+};
 
-async function start(guards: Type<CanActivate>[], override: (builder: ReturnType<typeof Test.createTestingModule>) => ReturnType<typeof Test.createTestingModule>, imports: any[] = [AuthModule]) {
-  const moduleRef = await override(
-    Test.createTestingModule({ imports: [...imports, AgUiModule.forRoot({ agents: [{ id: 'assistant' }], chatModel: new OfflineChatModel({ tokenDelayMs: 0 }), guards })] }),
+@Injectable()
+class WeatherTools {
+  readonly seenBy: string[] = [];
+
+  @AgentTool({
+    description: 'The weather in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+  })
+  getWeather(args: { city: string }, ctx: AgentRunContext) {
+    this.seenBy.push((ctx.user as { sub: string }).sub);
+    ctx.setState({ ...ctx.state, lastCity: args.city });
+    return { city: args.city, sky: 'sunny', celsius: 21 };
+  }
+
+  @AgentTool({
+    description: 'Book a flight (asks the user first)',
+    parameters: { type: 'object', properties: { to: { type: 'string' } }, required: ['to'], additionalProperties: false },
+    approval: true,
+  })
+  bookFlight(args: { to: string }) {
+    return { booked: args.to };
+  }
+}
+
+const AGENT = { id: 'assistant', instructions: 'You answer weather questions.', model: 'test-model' };
+
+async function compile(model: ScriptedChatModel, guards: Type<CanActivate>[], override: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b, imports: Type<unknown>[] = [AuthModule]) {
+  return override(
+    Test.createTestingModule({
+      imports: [...imports, AgUiModule.forRoot({ agents: [AGENT], chatModel: model, guards })],
+      providers: [WeatherTools],
+    }),
   ).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.listen(0, '127.0.0.1');
-  return app;
 }
 
-async function post(app: INestApplication, headers: Record<string, string> = {}) {
-  const response = await fetch(`${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/agents/assistant`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ threadId: 't1', runId: 'r1', messages: [{ id: 'm1', role: 'user', content: 'hi' }] }),
+describe('nestjs-ag-ui/testing, as a user tests an agent', () => {
+  let app: INestApplication | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
   });
-  return { status: response.status, body: await response.text() };
-}
+
+  it('runs over HTTP with headers, through a guard overridden for the test, and shows what the model was sent', async () => {
+    const model = new ScriptedChatModel([reply.text('Let me check.').toolCall('getWeather', { city: 'Paris' }), reply.text('It is sunny in ', 'Paris', '.')]);
+    const moduleRef = await compile(model, [JwtAuthGuard], (b) => b.overrideGuard(JwtAuthGuard).useValue(userFromHeader));
+    app = moduleRef.createNestApplication({ logger: false });
+
+    const run = await runAgentOverHttp(app, 'assistant', { message: 'Weather in Paris?', headers: { 'x-test-user': 'bob' }, state: { visits: 1 } });
+
+    expect(run.text).toBe('Let me check.It is sunny in Paris.');
+    expect(run.toolCall('getWeather')).toMatchObject({ args: { city: 'Paris' }, resultValue: { city: 'Paris', sky: 'sunny', celsius: 21 } });
+    expect(run.state).toEqual({ visits: 1, lastCity: 'Paris' });
+    expect(run.error).toBeUndefined();
+    expect(run.interrupts).toEqual([]);
+    expect(moduleRef.get(WeatherTools).seenBy).toEqual(['bob']);
+
+    expect(model.requests).toHaveLength(2);
+    expect(model.request(0)).toMatchObject({ model: 'test-model', instructions: 'You answer weather questions.' });
+    expect(model.toolsOffered(0)).toEqual(['getWeather', 'bookFlight']);
+    expect(model.lastUserText(0)).toBe('Weather in Paris?');
+    // The second turn sees the call and its result.
+    expect(model.request(1).messages.at(-1)).toMatchObject({ role: 'tool', toolCallId: run.toolCall('getWeather').id, content: expect.stringContaining('sunny') });
+    model.expectDone();
+  });
+
+  it('runs directly with a user, through an interrupt and its resume', async () => {
+    const model = new ScriptedChatModel([reply.toolCall('bookFlight', { to: 'Rome' }), reply.text('Booked.')]);
+    const moduleRef = await compile(model, [JwtAuthGuard]);
+
+    const first = await runAgentDirectly(moduleRef, 'assistant', { message: 'Fly me to Rome', user: { sub: 'carol' }, threadId: 'trip' });
+    expect(first.interrupts).toHaveLength(1);
+    expect(first.toolCall('bookFlight').result).toBeUndefined();
+
+    // Someone else cannot answer it: refused before any event, with the status HTTP would give.
+    const stranger = runAgentDirectly(moduleRef, 'assistant', { user: { sub: 'mallory' }, threadId: 'trip' });
+    await expect(stranger).rejects.toBeInstanceOf(AgentRunRefusedError);
+    await expect(stranger).rejects.toMatchObject({ status: 403 });
+
+    const resumed = await runAgentDirectly(moduleRef, 'assistant', {
+      user: { sub: 'carol' },
+      threadId: 'trip',
+      resume: [{ interruptId: first.interrupts[0]!.id, status: 'resolved', payload: { approved: true } }],
+    });
+    expect(resumed.toolResults).toEqual([{ toolCallId: first.toolCall('bookFlight').id, content: '{"booked":"Rome"}', value: { booked: 'Rome' } }]);
+    expect(model.lastRequest.messages.at(-1)).toMatchObject({ role: 'tool', toolCallId: first.toolCall('bookFlight').id });
+    expect(resumed.text).toBe('Booked.');
+    model.expectDone();
+    await moduleRef.close();
+  });
+
+  it('a scripted provider failure and a script that ran out both end as RUN_ERROR, saying why', async () => {
+    const model = new ScriptedChatModel([reply.error('MODEL_AUTH_FAILED', { message: 'bad key' })]);
+    const moduleRef = await compile(model, [JwtAuthGuard]);
+    const failed = await runAgentDirectly(moduleRef, 'assistant', { message: 'hi', user: { sub: 'a' } });
+    expect(failed.error).toMatchObject({ code: 'MODEL_AUTH_FAILED', message: 'bad key' });
+    const overdrawn = await runAgentDirectly(moduleRef, 'assistant', { message: 'again', user: { sub: 'a' } });
+    expect(overdrawn.error?.message).toMatch(/^ScriptedChatModel ran out of turns/);
+    expect(() => model.expectDone()).toThrow('1 more than there were scripted turns');
+    await moduleRef.close();
+  });
+
+  it('a refusal over HTTP throws with the status and body', async () => {
+    const moduleRef = await compile(new ScriptedChatModel(), [JwtAuthGuard]);
+    app = moduleRef.createNestApplication({ logger: false });
+    const refused = await runAgentOverHttp(app, 'assistant', { message: 'hi' }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AgentRunRefusedError);
+    expect(refused).toMatchObject({ status: 401, body: { message: 'A valid token is required' } });
+  });
+});
 
 describe('overrideGuard on the guards of forRoot', () => {
   let app: INestApplication | undefined;
@@ -73,36 +169,41 @@ describe('overrideGuard on the guards of forRoot', () => {
     app = undefined;
   });
 
-  it('without an override the provided guard is the app provider, with its JwtService', async () => {
-    app = await start([JwtAuthGuard], (b) => b);
-    expect((await post(app)).status).toBe(401);
-    expect((await post(app, { authorization: 'Bearer real' })).status).toBe(200);
+  async function start(guards: Type<CanActivate>[], override?: (builder: TestingModuleBuilder) => TestingModuleBuilder, imports?: Type<unknown>[]) {
+    app = (await compile(new ScriptedChatModel([reply.text('ok')]), guards, override, imports)).createNestApplication({ logger: false });
+    return app;
+  }
+
+  const status = (run: Promise<unknown>) => run.then(() => 200, (error: AgentRunRefusedError) => error.status);
+
+  it('without an override, the guard the app provides is its provider, with its JwtService', async () => {
+    await start([JwtAuthGuard]);
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(401);
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi', headers: { authorization: 'Bearer real' } }))).toBe(200);
   });
 
   it('useValue replaces a guard the app provides in its AuthModule', async () => {
-    app = await start([JwtAuthGuard], (b) => b.overrideGuard(JwtAuthGuard).useValue(asUser('tester')));
-    expect((await post(app)).status).toBe(200);
+    await start([JwtAuthGuard], (b) => b.overrideGuard(JwtAuthGuard).useValue(userFromHeader));
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(200);
   });
 
-  it('useValue replaces an unprovided mixin guard', async () => {
-    app = await start([AuthGuard('jwt')], (b) => b.overrideGuard(AuthGuard('jwt')).useValue(asUser('tester')), []);
-    expect((await post(app)).status).toBe(200);
+  it('useValue replaces a mixin guard the app provides nowhere (AuthGuard(name), memoized)', async () => {
+    await start([AuthGuard('jwt')], undefined, []);
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(401);
+    await app!.close();
+    await start([AuthGuard('jwt')], (b) => b.overrideGuard(AuthGuard('jwt')).useValue(userFromHeader), []);
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(200);
   });
 
-  it('without override the mixin guard refuses', async () => {
-    app = await start([AuthGuard('jwt')], (b) => b, []);
-    expect((await post(app)).status).toBe(401);
-  });
-
-  it('useClass', async () => {
+  it('useClass builds the replacement instead', async () => {
     @Injectable()
-    class AllowAll implements CanActivate {
+    class LetEveryoneIn implements CanActivate {
       canActivate(context: ExecutionContext) {
-        context.switchToHttp().getRequest().user = { sub: 'x' };
+        context.switchToHttp().getRequest().user = { sub: 'guest' };
         return true;
       }
     }
-    app = await start([JwtAuthGuard], (b) => b.overrideGuard(JwtAuthGuard).useClass(AllowAll));
-    expect((await post(app)).status).toBe(200);
+    await start([JwtAuthGuard], (b) => b.overrideGuard(JwtAuthGuard).useClass(LetEveryoneIn));
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(200);
   });
 });

@@ -39,6 +39,7 @@ describe('AgentRunResult', () => {
       { id: 'c2', name: 'pickColor', argsText: 'not json', args: undefined, parentMessageId: 'm1' },
     ]);
     expect(result.toolCall('getWeather').resultValue).toEqual({ temp: 21 });
+    expect(result.toolResults).toEqual([{ toolCallId: 'c1', content: '{"temp":21}', value: { temp: 21 } }]);
     expect(() => result.toolCall('nope')).toThrow('The run made no call to "nope"; it called: getWeather, pickColor');
   });
 

@@ -74,6 +74,11 @@ export class AgentRunResult {
     return [...calls.values()].map((call) => ({ ...call, args: parseJson(call.argsText, undefined) }));
   }
 
+  /** Every TOOL_CALL_RESULT, also those of calls made in an earlier run (a resumed approval, say). */
+  get toolResults(): Array<{ toolCallId: string; content: string; value: unknown }> {
+    return this.ofType(EventType.TOOL_CALL_RESULT).map((event) => ({ toolCallId: event.toolCallId, content: event.content, value: parseJson(event.content, event.content) }));
+  }
+
   /** The first call of the tool `name`; throws when there is none, listing the calls there were. */
   toolCall(name: string): RunToolCall {
     const calls = this.toolCalls;
