@@ -15,7 +15,7 @@ export class SharedState {
   private current: unknown;
   /** What the client holds: a private JSON copy, never handed out, so patches built from it stay true. */
   private sent: unknown;
-  /** False while the client's state is unknown (it sent none, or `null`): the first change is then a snapshot. */
+  /** False while the client's state is unknown (it sent none, or `null`): the first real change is then a snapshot. */
   private known: boolean;
 
   constructor(
@@ -53,7 +53,8 @@ export class SharedState {
       throw error;
     }
     const patch = diffJson(this.sent, next);
-    if (!patch.length && this.known) return;
+    // Nothing changed: no event, even when the client sent no state (it then stands for `{}`).
+    if (!patch.length) return;
     const snapshot = !this.known || replacesRoot(patch);
     this.sent = next;
     this.known = true;
