@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { InMemoryThreadOwnershipStore } from 'nestjs-ag-ui';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
 import { parseSse, runWithHttpAgent, userMessage, type AgentRun } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 import { ApprovalTools, ARCHIVE_TTL_MS } from './fixtures/approval.tools.js';
 
 type AnyEvent = BaseEvent & Record<string, any>;
@@ -96,12 +96,13 @@ function modelHistoryAround(requestBody: any, toolCallId: string) {
   return { assistant: messages[at], toolMessages: following, rest: messages.slice(at + 1 + following.length) };
 }
 
-describe('human in the loop: tools that need approval (AG-UI 1.0 interrupts)', () => {
+describe.each(PLATFORMS)('human in the loop: tools that need approval (AG-UI 1.0 interrupts) (%s)', (platform) => {
   let t: TestApp;
   let tools: ApprovalTools;
 
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [ApprovalTools],
       options: {
         approvalTtlMs: MODULE_TTL_MS,
@@ -654,7 +655,7 @@ describe('human in the loop: tools that need approval (AG-UI 1.0 interrupts)', (
  * to whoever passed ThreadAccess, and ThreadAccess lets a stranger claim a thread whose ownership
  * record was evicted, though the pending interrupts still name the owner.
  */
-describe('human in the loop: interrupts stay their owner’s even when thread ownership is forgotten', () => {
+describe.each(PLATFORMS)('human in the loop: interrupts stay their owner’s even when thread ownership is forgotten (%s)', (platform) => {
   let t: TestApp;
   let tools: ApprovalTools;
   const asAlice = { 'x-user': 'alice' };
@@ -663,6 +664,7 @@ describe('human in the loop: interrupts stay their owner’s even when thread ow
   beforeAll(async () => {
     // An ownership store that remembers one thread: any other thread's run makes it forget Alice's.
     t = await startTestApp({
+      platform,
       providers: [ApprovalTools],
       extras: { guards: [headerUserGuard] },
       options: { anonymous: false, threadOwnershipStore: new InMemoryThreadOwnershipStore({ maxThreads: 1 }) },
@@ -728,14 +730,14 @@ const headerUserGuard: CanActivate = {
   },
 };
 
-describe('human in the loop: only the thread’s owner answers its interrupts', () => {
+describe.each(PLATFORMS)('human in the loop: only the thread’s owner answers its interrupts (%s)', (platform) => {
   let t: TestApp;
   let tools: ApprovalTools;
   const asAlice = { 'x-user': 'alice' };
   const asBob = { 'x-user': 'bob' };
 
   beforeAll(async () => {
-    t = await startTestApp({ providers: [ApprovalTools], extras: { guards: [headerUserGuard] }, options: { anonymous: false } });
+    t = await startTestApp({ platform, providers: [ApprovalTools], extras: { guards: [headerUserGuard] }, options: { anonymous: false } });
     tools = t.app.get(ApprovalTools);
   });
   afterAll(() => t.close());

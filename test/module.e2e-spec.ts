@@ -5,7 +5,7 @@ import { AgUiModule, AgentTool, OfflineChatModel, type AgentRunContext } from 'n
 import { FakeOpenAIServer } from './support/fake-openai.server.js';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 import { TestTools } from './fixtures/test.tools.js';
 
 /** A stand-in for an app's config service, to prove forRootAsync injects like any factory. */
@@ -39,13 +39,14 @@ class WhoAmITool {
   }
 }
 
-describe('AgUiModule.forRootAsync under a global prefix, URI versioning, a custom path and guards', () => {
+describe.each(PLATFORMS)('AgUiModule.forRootAsync under a global prefix, URI versioning, a custom path and guards (%s)', (platform) => {
   let t: TestApp;
   const fake = () => t.fake;
 
   beforeAll(async () => {
     const model = await FakeOpenAIServer.start();
     t = await startTestApp({
+      platform,
       fake: model,
       imports: [
         AgUiModule.forRootAsync({
@@ -137,10 +138,10 @@ describe('AgUiModule.forRootAsync under a global prefix, URI versioning, a custo
   });
 });
 
-describe('frontend tools', () => {
+describe.each(PLATFORMS)('frontend tools (%s)', (platform) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ providers: [TestTools] });
+    t = await startTestApp({ platform, providers: [TestTools] });
   });
   afterAll(() => t.close());
 
@@ -228,10 +229,10 @@ describe('bootstrap errors name the problem', () => {
   });
 });
 
-describe('several agents', () => {
+describe.each(PLATFORMS)('several agents (%s)', (platform) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ options: { agents: [{ id: 'one', model: 'm1' }, { id: 'two', model: 'm2', temperature: 0.2 }] } });
+    t = await startTestApp({ platform, options: { agents: [{ id: 'one', model: 'm1' }, { id: 'two', model: 'm2', temperature: 0.2 }] } });
   });
   afterAll(() => t.close());
 

@@ -7,7 +7,7 @@ import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions
 import type { FakeReply } from './support/fake-openai.server.js';
 import { runWithHttpAgent, userMessage, type AgentRun, type RunOptions } from './support/http-agent.client.js';
 import { replayState } from './support/state-replay.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 import { StateTools } from './fixtures/state.tools.js';
 
 type AnyEvent = BaseEvent & Record<string, any>;
@@ -24,7 +24,7 @@ const toolCalls = (...calls: Array<{ id: string; name: string; args?: string | s
 });
 const text = (value: string): FakeReply => ({ kind: 'text', text: value });
 
-describe('shared state, predictive state, progress, steps and messages snapshot', () => {
+describe.each(PLATFORMS)('shared state, predictive state, progress, steps and messages snapshot (%s)', (platform) => {
   let t: TestApp;
   let tools: StateTools;
   /** What the client warned about (a patch it could not apply, say): must stay empty. */
@@ -33,6 +33,7 @@ describe('shared state, predictive state, progress, steps and messages snapshot'
 
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [StateTools],
       options: {
         agents: [
@@ -454,10 +455,11 @@ describe('shared state, predictive state, progress, steps and messages snapshot'
   });
 });
 
-describe('events set on the module, overridden by an agent', () => {
+describe.each(PLATFORMS)('events set on the module, overridden by an agent (%s)', (platform) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [StateTools],
       options: {
         events: { steps: true, messagesSnapshot: true },

@@ -5,19 +5,20 @@ import * as v from 'valibot';
 import { AgUiModule, AgentTool, OfflineChatModel, ToolArgs, ToolContext, ToolParam } from 'nestjs-ag-ui';
 import { expectValidRun, ofType, streamedText } from './support/ag-ui.assertions.js';
 import { runWithHttpAgent, userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 import { AuditInterceptor, BearerGuard, ContextTools, RolesGuard, ScopedTools } from './fixtures/context.tools.js';
 import { SchemaTools } from './fixtures/schema.tools.js';
 
 const asAlice = { authorization: 'Bearer alice' };
 const asBob = { authorization: 'Bearer bob' };
 
-describe('@AgentTool() methods in a guarded app', () => {
+describe.each(PLATFORMS)('@AgentTool() methods in a guarded app (%s)', (platform) => {
   let t: TestApp;
   let schemaTools: SchemaTools;
 
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [SchemaTools, ContextTools, ScopedTools, RolesGuard, AuditInterceptor],
       extras: { guards: [BearerGuard] },
     });
@@ -291,15 +292,18 @@ class SignalTools {
   }
 }
 
-describe.each([
+const GLOBALS = [
   ['the app globals stay on HTTP by default', false, ['http']],
   ['inheritAppConfig: true runs them on tool calls too (offer and call)', true, ['http', 'ag-ui-tool', 'ag-ui-tool']],
-])('%s', (_title, inheritAppConfig, expectedTypes) => {
+] as const;
+
+describe.each(PLATFORMS.flatMap((platform) => GLOBALS.map((row) => [...row, platform] as const)))('%s (%s)', (_title, inheritAppConfig, expectedTypes, platform) => {
   let t: TestApp;
   const guard = new CountingGuard();
 
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [SignalTools],
       options: { inheritAppConfig },
       // The usual production setup: a global ValidationPipe that transforms, and a global guard.
