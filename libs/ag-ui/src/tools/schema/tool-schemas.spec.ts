@@ -222,3 +222,43 @@ describe('tools without a strict form', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+@Injectable()
+class NoArgumentTools {
+  @AgentTool({ description: 'Tell the time' })
+  tellTime() {
+    return 'noon';
+  }
+}
+
+describe('a tool with no declared arguments (source none)', () => {
+  let moduleRef: TestingModule;
+  let tellTime: RegisteredTool;
+
+  beforeAll(async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [AgUiModule.forRoot({ agents: [{ id: 'a' }], chatModel: new OfflineChatModel() })],
+      providers: [NoArgumentTools],
+    }).compile();
+    await moduleRef.init();
+    tellTime = moduleRef.get(ToolRegistry).get('tellTime')!;
+  });
+  afterAll(() => moduleRef.close());
+
+  it('shows the model an object that allows no property, in both forms', () => {
+    expect(tellTime.schema.source).toBe('none');
+    expect(tellTime.parameters).toEqual({ type: 'object', properties: {}, additionalProperties: false });
+    expect(tellTime.strictParameters).toMatchObject({ type: 'object', properties: {}, additionalProperties: false });
+    expect(strictToolProblem([{ type: 'function', function: { ...ToolRegistry.toModelTool(tellTime), strict: true } }])).toBeUndefined();
+  });
+
+  it('checks what it shows: {} passes, anything else is refused by path', async () => {
+    expect(await tellTime.schema.check({})).toEqual({ ok: true, value: {} });
+    expect(await tellTime.schema.check({ unexpected: 1, other: null })).toEqual({
+      ok: false,
+      problems: ['unexpected: is not an allowed property', 'other: is not an allowed property'],
+    });
+    expect(await tellTime.schema.check([1, 2, 3])).toEqual({ ok: false, problems: ['must be object'] });
+    expect(await tellTime.schema.check('text')).toEqual({ ok: false, problems: ['must be object'] });
+  });
+});
