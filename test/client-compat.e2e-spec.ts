@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { expectValidRun, ofType, streamedText, type ClientChecks } from './support/ag-ui.assertions.js';
 import { parseSse, userMessage } from './support/http-agent.client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, type TestApp } from './support/test-app.js';
 import { ApprovalTools } from './fixtures/approval.tools.js';
 import { StateTools } from './fixtures/state.tools.js';
 
@@ -75,13 +75,14 @@ const pickColor = {
   parameters: { type: 'object', properties: { color: { type: 'string', enum: ['green', 'blue'] } }, required: ['color'] },
 };
 
-describe('clients people use: AG-UI 1.0 and pre-1.0 (CopilotKit 1.74)', () => {
+describe.each(PLATFORMS)('clients people use: AG-UI 1.0 and pre-1.0 (CopilotKit 1.74) (%s)', (platform) => {
   let t: TestApp;
   let approvals: ApprovalTools;
   let state: StateTools;
 
   beforeAll(async () => {
     t = await startTestApp({
+      platform,
       providers: [ApprovalTools, StateTools],
       options: {
         agents: [

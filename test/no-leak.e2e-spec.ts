@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { AgentTool, ToolParam } from 'nestjs-ag-ui';
 import { parseSse, userMessage } from './support/http-agent.client.js';
 import { expectValidRun } from './support/ag-ui.assertions.js';
-import { startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
+import { PLATFORMS, startTestApp, TEST_API_KEY, type TestApp } from './support/test-app.js';
 
 const DB_URL = 'postgres://admin:hunter2@10.0.0.7:5432/shop';
 
@@ -35,10 +35,10 @@ class CrashingGuard implements CanActivate {
   }
 }
 
-describe('nothing internal reaches the client, whatever fails', () => {
+describe.each(PLATFORMS)('nothing internal reaches the client, whatever fails (%s)', (platform) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ providers: [LeakyTools], extras: { guards: [CrashingGuard] }, options: { modelTimeoutMs: 200 } });
+    t = await startTestApp({ platform, providers: [LeakyTools], extras: { guards: [CrashingGuard] }, options: { modelTimeoutMs: 200 } });
   });
   afterAll(() => t.close());
   afterEach(() => t.fake.reset());
