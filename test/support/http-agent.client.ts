@@ -51,11 +51,5 @@ export async function runWithHttpAgent(options: RunOptions): Promise<AgentRun> {
   return { input: { threadId, runId }, events, messages: agent.messages, agent };
 }
 
-/** Parses a raw SSE body into events, the way a client without a library would. */
-export function parseSse(body: string): BaseEvent[] {
-  return body
-    .split('\n\n')
-    .map((frame) => frame.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'))
-    .filter(Boolean)
-    .map((data) => JSON.parse(data) as BaseEvent);
-}
+/** Parses a raw SSE body into events, the way a client without a library would (the testing kit's parser). */
+export { parseSse } from 'nestjs-ag-ui/testing';
