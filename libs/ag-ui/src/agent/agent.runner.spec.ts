@@ -1,42 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { verifyEvents } from '@ag-ui/client';
 import { EventType, type BaseEvent, type RunAgentInput } from '@ag-ui/core';
 import type { IncomingMessage } from 'node:http';
-import { from, lastValueFrom, toArray } from 'rxjs';
 import { AgUiModule } from '../ag-ui.module.js';
-import type { ChatModel, ChatModelChunk, ChatModelRequest } from '../models/chat-model.interface.js';
+import type { ChatModel } from '../models/chat-model.interface.js';
+import { checkRunEvents } from '../testing/run-events.check.js';
+import { ScriptedChatModel } from '../testing/scripted.chat-model.js';
+import { reply } from '../testing/scripted-turn.js';
 import { AgentCatalog } from './agent.catalog.js';
 import { AgentRunner } from './agent.runner.js';
 import type { RunContextInit } from './run-context.js';
 
-/** Streams `tokens` text chunks, counting how many the runner has pulled; `hang` waits for the abort after them. */
-class CountingModel implements ChatModel {
-  readonly provider = 'counting';
-  pulled = 0;
-  readonly signals: AbortSignal[] = [];
-
-  constructor(
-    private readonly tokens: number,
-    private readonly hang = false,
-  ) {}
-
-  async *stream(request: ChatModelRequest): AsyncGenerator<ChatModelChunk> {
-    this.signals.push(request.signal);
-    for (let i = 0; i < this.tokens; i++) {
-      this.pulled++;
-      yield { type: 'text', delta: `t${i} ` };
-    }
-    if (this.hang) {
-      // As a fetch-backed stream does: an aborted request fails its next read.
-      await new Promise((_, reject) => {
-        if (request.signal.aborted) reject(request.signal.reason);
-        request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
-      });
-    }
-    yield { type: 'finish', reason: 'stop' };
-  }
-}
+/** `count` text tokens, `t0 `, `t1 `, …: one turn of the scripted model. */
+const tokens = (count: number) => reply.text(...Array.from({ length: count }, (_, i) => `t${i} `));
 
 const input: RunAgentInput = {
   threadId: 'thread-1',
@@ -67,7 +43,7 @@ describe('AgentRunner', () => {
   });
 
   it('run() yields the same valid sequence that runInto() writes to a sink', async () => {
-    const { runner, catalog } = await boot(new CountingModel(3));
+    const { runner, catalog } = await boot(new ScriptedChatModel([tokens(3), tokens(3)]));
     const pulled: BaseEvent[] = [];
     for await (const event of runner.run(catalog.get('a'), input, initFor(new AbortController().signal))) pulled.push(event);
     const pushed: BaseEvent[] = [];
@@ -84,22 +60,23 @@ describe('AgentRunner', () => {
     ]);
     expect(pushed.map((event) => event.type)).toEqual(pulled.map((event) => event.type));
     expect(pulled[0]).toMatchObject({ threadId: 'thread-1', runId: 'run-1', protocolVersion: expect.any(String) });
-    await expect(lastValueFrom(from(pulled).pipe(verifyEvents(false), toArray()))).resolves.toHaveLength(pulled.length);
+    await expect(checkRunEvents(pulled, input)).resolves.toBeUndefined();
   });
 
   it('run() pulls from the model no faster than its consumer reads', async () => {
-    const model = new CountingModel(100);
+    const model = new ScriptedChatModel([tokens(100)]);
     const { runner, catalog } = await boot(model);
     const events = runner.run(catalog.get('a'), input, initFor(new AbortController().signal));
     // RUN_STARTED, TEXT_MESSAGE_START (with the first token's content after it), then three tokens.
     for (let i = 0; i < 5; i++) await events.next();
     await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(model.pulled).toBeLessThanOrEqual(5);
+    expect(model.chunksSent).toBeLessThanOrEqual(5);
     await events.return(undefined);
   });
 
   it('leaving run() early stops the run: its model request is aborted, the caller\'s signal is not', async () => {
-    const model = new CountingModel(2, true);
+    // As a fetch-backed stream does: after two tokens it waits, and an aborted request fails its next read.
+    const model = new ScriptedChatModel([tokens(2).hang()]);
     const { runner, catalog } = await boot(model);
     const runAbort = new AbortController();
     const seen: BaseEvent[] = [];
@@ -107,8 +84,8 @@ describe('AgentRunner', () => {
       seen.push(event);
       if (event.type === EventType.TEXT_MESSAGE_CONTENT) break;
     }
-    expect(model.signals).toHaveLength(1);
-    expect(model.signals[0]!.aborted).toBe(true);
+    expect(model.requests).toHaveLength(1);
+    expect(model.lastRequest.signal.aborted).toBe(true);
     // The caller's own signal is left alone: only the run it started was stopped.
     expect(runAbort.signal.aborted).toBe(false);
     expect(seen.map((event) => event.type)).toEqual([EventType.RUN_STARTED, EventType.TEXT_MESSAGE_START, EventType.TEXT_MESSAGE_CONTENT]);
