@@ -18,8 +18,8 @@ describe('SharedState sends an event only when the state changed', () => {
       expect(state.value).toEqual({});
       state.flush();
       state.set({});
-      state.set((current) => current);
-      state.set((current) => ({ ...(current as object) }));
+      state.set((current: unknown) => current);
+      state.set((current: unknown) => ({ ...(current as object) }));
       state.flush();
       expect(events).toEqual([]);
     });
@@ -48,7 +48,7 @@ describe('SharedState sends an event only when the state changed', () => {
     it('stays silent when a tool sets an equal value, a copy of it, or the same object', () => {
       const { state, events } = stateOf({ theme: 'light', items: [{ id: 1 }] });
       state.set({ theme: 'light', items: [{ id: 1 }] });
-      state.set((current) => structuredClone(current));
+      state.set((current: unknown) => structuredClone(current));
       state.set(state.value);
       state.flush();
       expect(events).toEqual([]);
@@ -56,7 +56,7 @@ describe('SharedState sends an event only when the state changed', () => {
 
     it('sends what changed as a delta, and nothing once it is sent', () => {
       const { state, events } = stateOf({ theme: 'light' });
-      state.set((current) => ({ ...(current as object), theme: 'dark' }));
+      state.set((current: unknown) => ({ ...(current as object), theme: 'dark' }));
       state.flush();
       expect(events).toEqual([{ type: EventType.STATE_DELTA, delta: [{ op: 'replace', path: '/theme', value: 'dark' }] }]);
     });
