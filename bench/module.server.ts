@@ -1,30 +1,6 @@
 import 'reflect-metadata';
-import { Injectable, Module } from '@nestjs/common';
-import { AgentTool, AgUiModule } from 'nestjs-ag-ui';
+import { BenchAppModule } from './shared/bench-app.module.js';
 import { serveNestBench } from './shared/nest-bench-server.js';
-import { WEATHER_TOOL, weatherIn } from './shared/weather.tool.js';
 
-/** The bench's tool as an app would write it: a provider method. */
-@Injectable()
-class WeatherTools {
-  @AgentTool({ name: WEATHER_TOOL.name, description: WEATHER_TOOL.description, parameters: WEATHER_TOOL.parameters })
-  getWeather(args: { city: string }) {
-    return weatherIn(args.city);
-  }
-}
-
-@Module({
-  imports: [
-    AgUiModule.forRoot({
-      agents: [{ id: 'bench', model: process.env.BENCH_MODEL ?? 'bench-t20-p0-tool0' }],
-      openai: { apiKey: 'bench', baseURL: process.env.FAKE_MODEL_URL },
-      // The bench measures the happy path: anonymous like the baseline, which has no auth either.
-      anonymous: true,
-    }),
-  ],
-  providers: [WeatherTools],
-})
-class BenchModule {}
-
-/** The module's side of the bench: a Nest app with AgUiModule and one @AgentTool, run from compiled output. */
-void serveNestBench(BenchModule, 'MODULE', '/agents/bench');
+/** The module's side of the bench on Express: a Nest app with AgUiModule and one @AgentTool, run from compiled output. */
+void serveNestBench(BenchAppModule, 'MODULE', '/agents/bench');

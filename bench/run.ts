@@ -12,12 +12,13 @@ import { formatRatio, markdownTable, percentile, summarize } from './stats.js';
 /**
  * `npm run bench`: the module's cost against a hand-written node:http AG-UI server, both
  * streaming from the same fake model, measured in turn within one run, with a third server
- * (the Nest floor) that shows which part of the cost is Nest's own. CPU time comes from /proc
+ * (the Nest floor) that shows which part of the cost is Nest's own, and the same module app on
+ * Fastify beside the Express one. CPU time comes from /proc
  * (the machine is shared, so CPU per event and ratios are the figures to quote).
  */
 
-/** The module's app; a bare Nest app serving the baseline's handler (Nest's own share); the hand-written baseline. */
-type ServerKind = 'module' | 'floor' | 'baseline';
+/** The module's app (on Express, and on Fastify); a bare Nest app serving the baseline's handler (Nest's own share); the hand-written baseline. */
+type ServerKind = 'module' | 'fastify' | 'floor' | 'baseline';
 
 interface Scenario {
   id: string;
@@ -32,7 +33,7 @@ interface Scenario {
   allOpen?: boolean;
   /** Rounds (a round measures each server once, back to back); default CPU_ROUNDS. */
   rounds?: number;
-  /** Also measure the Nest floor (not in S3, which measures memory and gaps, not CPU). */
+  /** Also measure the Nest floor and the module on Fastify (not in S3, which measures memory and gaps, not CPU). */
   floor: boolean;
   /**
    * One request at a time, the servers taking turns request by request rather than round by
@@ -87,12 +88,14 @@ interface ScenarioResult {
   module: Measurement;
   baseline: Measurement;
   floor?: Measurement;
-  vsBaseline: { module: PairedRatios; floor?: PairedRatios };
+  fastify?: Measurement;
+  vsBaseline: { module: PairedRatios; floor?: PairedRatios; fastify?: PairedRatios };
 }
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const SERVERS: Record<ServerKind, { entry: string; tag: string }> = {
   module: { entry: here('./module.server.js'), tag: 'MODULE' },
+  fastify: { entry: here('./module-fastify.server.js'), tag: 'MODULE_FASTIFY' },
   floor: { entry: here('./nest-floor.server.js'), tag: 'NEST_FLOOR' },
   baseline: { entry: here('./baseline.server.js'), tag: 'BASELINE' },
 };
@@ -313,7 +316,7 @@ function pairedRatios(server: RoundResult[], baseline: RoundResult[]): PairedRat
  * rotates, so that no server always runs on a machine just warmed (or slowed) by another.
  */
 async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset: number): Promise<ScenarioResult> {
-  const kinds: ServerKind[] = scenario.floor ? ['module', 'floor', 'baseline'] : ['module', 'baseline'];
+  const kinds: ServerKind[] = scenario.floor ? ['module', 'fastify', 'floor', 'baseline'] : ['module', 'baseline'];
   const total = scenario.rounds ?? CPU_ROUNDS;
   const instances = total > 1 ? INSTANCES : 1;
   const servers = {} as Record<ServerKind, Running[]>;
@@ -328,7 +331,7 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
     await Promise.all(all().map((server) => warmUp(server, scenario)));
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    const rounds: Record<ServerKind, RoundResult[]> = { module: [], floor: [], baseline: [] };
+    const rounds: Record<ServerKind, RoundResult[]> = { module: [], fastify: [], floor: [], baseline: [] };
     const rss = {} as Record<ServerKind, { before: number; peak: number; steady: number }>;
     for (const kind of kinds) rss[kind] = { before: rssBytes(servers[kind][0]!.child.pid!), peak: 0, steady: Number.NaN };
     for (const server of all()) agents.set(server, new Agent({ keepAlive: true }));
@@ -362,10 +365,10 @@ async function measureScenario(scenario: Scenario, fakeModelUrl: string, offset:
       scenario,
       module: combine('module', scenario, rounds.module, rss.module),
       baseline: combine('baseline', scenario, rounds.baseline, rss.baseline),
-      ...(scenario.floor ? { floor: combine('floor', scenario, rounds.floor, rss.floor) } : {}),
+      ...(scenario.floor ? { floor: combine('floor', scenario, rounds.floor, rss.floor), fastify: combine('fastify', scenario, rounds.fastify, rss.fastify) } : {}),
       vsBaseline: {
         module: pairedRatios(rounds.module, rounds.baseline),
-        ...(scenario.floor ? { floor: pairedRatios(rounds.floor, rounds.baseline) } : {}),
+        ...(scenario.floor ? { floor: pairedRatios(rounds.floor, rounds.baseline), fastify: pairedRatios(rounds.fastify, rounds.baseline) } : {}),
       },
     };
   } finally {
@@ -381,16 +384,18 @@ const kib = (bytes: number) => (bytes / 1024).toFixed(0);
 interface Figure {
   name: string;
   module: number;
+  fastify?: number;
   floor?: number;
   baseline: number;
   format: (value: number) => string;
   /** Ratios to the baseline from paired rounds; without them, the ratio of the figures. */
   ratio?: number;
+  fastifyRatio?: number;
   floorRatio?: number;
 }
 
 /** The figures worth quoting for each scenario; CPU and time to first content carry the median of the rounds' paired ratios. */
-function figures({ scenario, module: m, floor: f, baseline: b, vsBaseline }: ScenarioResult): Figure[] {
+function figures({ scenario, module: m, fastify: fy, floor: f, baseline: b, vsBaseline }: ScenarioResult): Figure[] {
   const rows: Figure[] = [];
   const row = (name: string, pick: (x: Measurement) => number, format: (value: number) => string, paired?: (ratios: PairedRatios) => number) =>
     rows.push({
@@ -399,7 +404,9 @@ function figures({ scenario, module: m, floor: f, baseline: b, vsBaseline }: Sce
       baseline: pick(b),
       format,
       ...(f ? { floor: pick(f) } : {}),
+      ...(fy ? { fastify: pick(fy) } : {}),
       ...(paired ? { ratio: paired(vsBaseline.module) } : {}),
+      ...(paired && vsBaseline.fastify ? { fastifyRatio: paired(vsBaseline.fastify) } : {}),
       ...(paired && vsBaseline.floor ? { floorRatio: paired(vsBaseline.floor) } : {}),
     });
   const cpu = (ratios: PairedRatios) => ratios.cpuRatio;
@@ -458,21 +465,26 @@ async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
   const rows: Array<Array<string | number>> = [];
   for (const result of results) {
-    for (const { name, module, floor, baseline, format, ratio, floorRatio } of figures(result)) {
+    for (const { name, module, fastify, floor, baseline, format, ratio, fastifyRatio, floorRatio } of figures(result)) {
       const failedRow = name === 'failed streams';
       const ratioCell = (value: number, paired: number | undefined) => (failedRow ? '' : paired !== undefined ? `${paired.toFixed(2)}x` : formatRatio(value, baseline));
       rows.push([
         result.scenario.id,
         name,
         format(module),
+        fastify === undefined ? '' : format(fastify),
         floor === undefined ? '' : format(floor),
         format(baseline),
         ratioCell(module, ratio),
+        fastify === undefined ? '' : ratioCell(fastify, fastifyRatio),
         floor === undefined ? '' : ratioCell(floor, floorRatio),
       ]);
     }
   }
-  const table = markdownTable(['scenario', 'figure', 'module', 'Nest floor', 'baseline', 'module ÷ baseline', 'Nest floor ÷ baseline'], rows);
+  const table = markdownTable(
+    ['scenario', 'figure', 'module', 'module on Fastify', 'Nest floor', 'baseline', 'module ÷ baseline', 'Fastify ÷ baseline', 'Nest floor ÷ baseline'],
+    rows,
+  );
   const scenarios = selected
     .map((s) => {
       const rounds = s.rounds ?? CPU_ROUNDS;
@@ -481,10 +493,13 @@ async function main(): Promise<void> {
     .join('\n');
   const spreads = results
     .filter(({ vsBaseline }) => vsBaseline.module.cpu.length > 1)
-    .map(({ scenario, vsBaseline: { module, floor } }) => `- ${scenario.id}: module ${spreadOf(module.cpu)}${floor ? `; Nest floor ${spreadOf(floor.cpu)}` : ''}`)
+    .map(
+      ({ scenario, vsBaseline: { module, fastify, floor } }) =>
+        `- ${scenario.id}: module ${spreadOf(module.cpu)}${fastify ? `; module on Fastify ${spreadOf(fastify.cpu)}` : ''}${floor ? `; Nest floor ${spreadOf(floor.cpu)}` : ''}`,
+    )
     .join('\n');
   const note = spreads
-    ? `\nThe Nest floor is a bare Nest app serving the baseline's own handler: what any Nest app pays, with nothing of this module. CPU rows: each server's median over the rounds; the ratio is the median of the rounds' own ratios (each round measures every server back to back; in S4 the servers take turns request by request), and so is the ratio of time to first content. How the CPU ratios spread:\n\n${spreads}\n`
+    ? `\nThe module runs on Express (\`module\`) and, the same app on Nest's FastifyAdapter, on Fastify. The Nest floor is a bare Nest app (Express) serving the baseline's own handler: what any Nest app pays, with nothing of this module. CPU rows: each server's median over the rounds; the ratio is the median of the rounds' own ratios (each round measures every server back to back; in S4 the servers take turns request by request), and so is the ratio of time to first content. How the CPU ratios spread:\n\n${spreads}\n`
     : '';
   const markdown = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${quick ? ' (quick run)' : ''}; whole run ${((Date.now() - started) / 1000).toFixed(0)} s.\n\n${scenarios}\n\n${table}\n${note}`;
   process.stdout.write(`\n${markdown}`);
@@ -494,7 +509,7 @@ async function main(): Promise<void> {
   const name = quick || only ? 'quick' : 'latest';
   writeFileSync(`${out}${name}.md`, markdown);
   writeFileSync(`${out}${name}.json`, JSON.stringify({ machine, date: new Date().toISOString(), quick, results }, null, 2));
-  if (results.some(({ module, floor, baseline }) => module.failed || floor?.failed || baseline.failed)) {
+  if (results.some(({ module, fastify, floor, baseline }) => module.failed || fastify?.failed || floor?.failed || baseline.failed)) {
     process.stderr.write('Some streams failed: the figures above are not comparable.\n');
     process.exitCode = 1;
   }
