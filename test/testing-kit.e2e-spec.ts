@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, Module, UnauthorizedException, mixin, type INestApplication, type Type } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Module, UnauthorizedException, UseGuards, mixin, type INestApplication, type Type } from '@nestjs/common';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { AgentTool, AgUiModule, type AgentRunContext } from 'nestjs-ag-ui';
 import { AgentRunRefusedError, ScriptedChatModel, reply, runAgentDirectly, runAgentOverHttp } from 'nestjs-ag-ui/testing';
@@ -153,6 +153,18 @@ describe('nestjs-ag-ui/testing, as a user tests an agent', () => {
     await moduleRef.close();
   });
 
+  it('a retryable failure before any chunk is retried, and the retry takes the next turn', async () => {
+    const model = new ScriptedChatModel([reply.error('MODEL_UNAVAILABLE'), reply.text('Recovered.')]);
+    const moduleRef = await Test.createTestingModule({
+      imports: [AgUiModule.forRoot({ agents: [AGENT], chatModel: model, anonymous: true, retry: { initialDelayMs: 1, maxDelayMs: 5 } })],
+    }).compile();
+    const run = await runAgentDirectly(moduleRef, 'assistant', { message: 'hi' });
+    expect(run.text).toBe('Recovered.');
+    expect(model.requests).toHaveLength(2);
+    model.expectDone();
+    await moduleRef.close();
+  });
+
   it('a refusal over HTTP throws with the status and body', async () => {
     const moduleRef = await compile(new ScriptedChatModel(), [JwtAuthGuard]);
     app = moduleRef.createNestApplication({ logger: false });
@@ -205,5 +217,28 @@ describe('overrideGuard on the guards of forRoot', () => {
     }
     await start([JwtAuthGuard], (b) => b.overrideGuard(JwtAuthGuard).useClass(LetEveryoneIn));
     expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(200);
+  });
+
+  it('a guard also applied by the decorators option stays on the controller (its registration is shared, not released)', async () => {
+    @Injectable()
+    class CountingGuard implements CanActivate {
+      static calls = 0;
+      canActivate() {
+        CountingGuard.calls++;
+        return true;
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [AgUiModule.forRoot({ agents: [AGENT], chatModel: new ScriptedChatModel([reply.text('ok')]), anonymous: true, guards: [CountingGuard], decorators: [UseGuards(CountingGuard)] })],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await runAgentOverHttp(app, 'assistant', { message: 'hi' });
+    // Once through AgUiGuard, once as the controller's own guard.
+    expect(CountingGuard.calls).toBe(2);
+  });
+
+  it('useFactory makes the replacement, and a refusing stand-in refuses', async () => {
+    await start([AuthGuard('jwt')], (b) => b.overrideGuard(AuthGuard('jwt')).useFactory({ factory: () => ({ canActivate: () => false }) }), []);
+    expect(await status(runAgentOverHttp(app!, 'assistant', { message: 'hi' }))).toBe(403);
   });
 });
