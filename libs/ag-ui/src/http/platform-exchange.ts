@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Express's request is node's own; Fastify's wraps node's in `raw` and keeps the parsed body beside it. */
 export type PlatformRequest = IncomingMessage | { raw: IncomingMessage; body?: unknown };
@@ -9,7 +9,7 @@ export type PlatformResponse = ServerResponse | FastifyReplyLike;
 /** The part of Fastify's reply used here, so that the library needs no Fastify types. */
 interface FastifyReplyLike {
   raw: ServerResponse;
-  getHeaders(): OutgoingHttpHeaders;
+  getHeaders(): Record<string, number | string | readonly string[] | undefined>;
   hijack(): unknown;
 }
 
