@@ -61,7 +61,9 @@ export async function packLibrary(): Promise<string> {
 export async function layOutApp(name: 'nest11-cjs' | 'nest12-esm', testingExample: string): Promise<string> {
   const dir = join(CONSUMER_DIR, name);
   await mkdir(dir, { recursive: true });
-  for (const entry of ['src', 'dist', 'tsconfig.tsbuildinfo', 'tsconfig.build.tsbuildinfo']) await rm(join(dir, entry), { recursive: true, force: true });
+  // The package is a new tarball each run, which a kept lock file would pin to the last one's hash.
+  const stale = ['src', 'dist', 'tsconfig.tsbuildinfo', 'tsconfig.build.tsbuildinfo', 'package-lock.json', 'node_modules/nestjs-ag-ui'];
+  for (const entry of stale) await rm(join(dir, entry), { recursive: true, force: true });
   for (const file of await readdir(join(TEMPLATES, name))) await cp(join(TEMPLATES, name, file), join(dir, file), { recursive: true });
   await cp(QUICK_START, join(dir, 'src'), { recursive: true });
   await cp(join(TESTING_EXAMPLES, testingExample), join(dir, 'src', testingExample));

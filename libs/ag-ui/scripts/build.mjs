@@ -2,7 +2,7 @@
 // re-exports it. One copy of the code serves require() and import alike, so injection tokens,
 // metadata keys and classes are the same objects whichever way an app (or its test runner) loads them.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,6 @@ writeFileSync(join(dist, 'cjs/package.json'), `${JSON.stringify({ type: 'commonj
 const require = createRequire(import.meta.url);
 for (const entry of Object.values(ENTRY_POINTS)) {
   const cjs = join(dist, 'cjs', `${entry}.js`);
-  if (!existsSync(cjs)) {
-    console.warn(`build: no ${entry} entry yet, skipped`); // TEMPORARY while src/testing is written
-    continue;
-  }
   const esm = join(dist, 'esm', `${entry}.js`);
   const target = relative(dirname(esm), cjs);
   const names = Object.keys(require(cjs)).filter((name) => name !== '__esModule' && name !== 'default');
