@@ -21,6 +21,16 @@ export class InvalidRunInputError extends AgUiError {
   }
 }
 
+/**
+ * An id or a tool name that is too long or has characters outside its pattern. The value is
+ * not quoted back: it may be megabytes long, or written to forge log lines.
+ */
+export class InvalidIdError extends AgUiError {
+  constructor(field: string, problem: string) {
+    super('INVALID_ID', `${field}: ${problem}`, 400, { field });
+  }
+}
+
 export class UnsupportedMediaTypeError extends AgUiError {
   constructor(contentType: string | undefined) {
     super('UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${contentType ? `"${contentType}"` : 'none'}`, 415);
