@@ -1,5 +1,5 @@
 import type { RunAgentInput } from '@ag-ui/core';
-import { InvalidRunInputError } from '../errors/ag-ui.error.js';
+import { InvalidIdError, InvalidRunInputError } from '../errors/ag-ui.error.js';
 
 /** Bounds on what a client may send in one run, beyond the body size; each is checked before the stream opens. */
 export interface InputLimits {
@@ -16,6 +16,21 @@ export interface InputLimits {
   maxContextBytes?: number;
   /** Bytes of `state` (default 256 KiB). */
   maxStateBytes?: number;
+  /**
+   * Characters of one id or tool name (default 128): `threadId`, `runId`, `parentRunId`, message ids,
+   * tool call ids, interrupt ids in `resume`, and tool names. Longer is a 400 `INVALID_ID`.
+   */
+  maxIdLength?: number;
+  /**
+   * What an id may contain (default `/^[A-Za-z0-9_.:-]+$/`: uuids, `call_…`, `int_…`, `ck-…` fit).
+   * Anything else, newlines and escapes above all, is a 400 `INVALID_ID`.
+   */
+  idPattern?: RegExp;
+  /**
+   * What a tool name may be, in `tools` and in the history's tool calls (default
+   * `/^[A-Za-z0-9_-]{1,64}$/`, OpenAI's rule for function names). Else a 400 `INVALID_ID`.
+   */
+  toolNamePattern?: RegExp;
 }
 
 const DEFAULTS: Required<InputLimits> = {
@@ -26,6 +41,9 @@ const DEFAULTS: Required<InputLimits> = {
   maxContextItems: 64,
   maxContextBytes: 64 * 1024,
   maxStateBytes: 256 * 1024,
+  maxIdLength: 128,
+  idPattern: /^[A-Za-z0-9_.:-]+$/,
+  toolNamePattern: /^[A-Za-z0-9_-]{1,64}$/,
 };
 
 /** The JSON size of client data; data nested too deep to serialize is refused rather than crashing the request. */
@@ -49,9 +67,44 @@ function refuse(field: string, actual: number, limit: number, unit: string): nev
   throw new InvalidRunInputError(`${field}: ${actual} ${unit}, above the limit of ${limit}`, { field, limit });
 }
 
-/** Throws InvalidRunInputError (a 400) naming the first limit the input goes over. */
+/** A pattern with `g` or `y` keeps a position between tests: use a copy without them. */
+function stateless(pattern: RegExp): RegExp {
+  return pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern;
+}
+
+/**
+ * Ids and names are bounded and plain before anything keeps them (thread records, interrupts,
+ * logs): the length first, so a multi-MiB id is refused without a pattern walking it.
+ */
+export function checkIds(input: RunAgentInput, limits: Required<Pick<InputLimits, 'maxIdLength' | 'idPattern' | 'toolNamePattern'>>): void {
+  const idPattern = stateless(limits.idPattern);
+  const namePattern = stateless(limits.toolNamePattern);
+  const check = (field: string, value: unknown, pattern: RegExp): void => {
+    if (typeof value !== 'string') return;
+    if (value.length > limits.maxIdLength) throw new InvalidIdError(field, `${value.length} characters, above the limit of ${limits.maxIdLength}`);
+    if (!pattern.test(value)) throw new InvalidIdError(field, `does not match ${pattern}`);
+  };
+  check('threadId', input.threadId, idPattern);
+  check('runId', input.runId, idPattern);
+  check('parentRunId', input.parentRunId, idPattern);
+  input.messages.forEach((message, index) => {
+    const { id, toolCalls, toolCallId } = message as { id?: unknown; toolCalls?: unknown; toolCallId?: unknown };
+    check(`messages.${index}.id`, id, idPattern);
+    check(`messages.${index}.toolCallId`, toolCallId, idPattern);
+    if (!Array.isArray(toolCalls)) return;
+    toolCalls.forEach((call: { id?: unknown; function?: { name?: unknown } }, callIndex) => {
+      check(`messages.${index}.toolCalls.${callIndex}.id`, call?.id, idPattern);
+      check(`messages.${index}.toolCalls.${callIndex}.function.name`, call?.function?.name, namePattern);
+    });
+  });
+  input.tools.forEach((tool, index) => check(`tools.${index}.name`, tool.name, namePattern));
+  (input.resume ?? []).forEach((answer, index) => check(`resume.${index}.interruptId`, answer.interruptId, idPattern));
+}
+
+/** Throws InvalidRunInputError (a 400) naming the first limit the input goes over, or InvalidIdError for an id. */
 export function checkInputLimits(input: RunAgentInput, configured: InputLimits = {}): void {
   const limits = { ...DEFAULTS, ...configured };
+  checkIds(input, limits);
   if (input.messages.length > limits.maxMessages) refuse('messages', input.messages.length, limits.maxMessages, 'messages');
   input.messages.forEach((message, index) => {
     const chars = charsOf((message as { content?: unknown }).content);
