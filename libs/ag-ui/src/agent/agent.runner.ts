@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import { InterruptService, type ApprovalRequest, type ResumeDecision } from '../interrupts/interrupt.service.js';
+import { logFields, logStack, logValue } from '../logging/log-value.js';
 import type { ChatModel, ModelToolDefinition } from '../models/chat-model.interface.js';
 import { ActivityReporter } from '../state/activity.reporter.js';
 import { isPlainObject } from '../state/json-value.js';
@@ -179,16 +180,17 @@ export class AgentRunner {
         // Frontend tools run in the client: the run ends here and the client's next run carries the results.
         if (pending.length) return await this.finish(run, { outcome: { type: 'success', pendingToolCallIds: pending } });
       }
-      context.logger.warn(`Run ${input.runId} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`);
+      context.logger.warn(`Run ${logValue(input.runId)} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`, logFields({ runId: input.runId, threadId: input.threadId, agentId: agent.id }));
       await this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
     } catch (error) {
       if (init.signal.aborted) {
-        this.logger.debug(`Run ${input.runId} stopped: the client disconnected`);
+        this.logger.debug(`Run ${logValue(input.runId)} stopped: the client disconnected`, logFields({ runId: input.runId, threadId: input.threadId }));
         return;
       }
       const safe = toSafeError(error);
-      if (safe.expected) this.logger.warn(`Run ${input.runId} failed: ${safe.code}`);
-      else this.logger.error(`Run ${input.runId} failed`, error instanceof Error ? error.stack : String(error));
+      if (safe.expected) this.logger.warn(`Run ${logValue(input.runId)} failed: ${safe.code}`, logFields({ runId: input.runId, threadId: input.threadId, code: safe.code }));
+      // (message, stack) only: the form structured loggers such as nestjs-pino read as an error.
+      else this.logger.error(`Run ${logValue(input.runId)} failed`, logStack(error));
       await sink({ type: EventType.RUN_ERROR, code: safe.code, message: safe.message } as BaseEvent);
     }
   }
@@ -213,7 +215,7 @@ export class AgentRunner {
     for (const tool of clientTools) {
       // A client tool never shadows a server tool: the server's stays, the client's is ignored.
       if (backend.has(tool.name) || frontend.has(tool.name)) {
-        this.logger.warn(`Client tool "${tool.name}" ignored: a server tool of that name exists or it is declared twice`);
+        this.logger.warn(`Client tool "${logValue(tool.name)}" ignored: a server tool of that name exists or it is declared twice`, logFields({ toolName: tool.name, runId: context.runId }));
         continue;
       }
       frontend.add(tool.name);
@@ -246,7 +248,7 @@ export class AgentRunner {
       try {
         needed = await approval.needed(checked.value, run.context);
       } catch (error) {
-        this.logger.error(`Approval rule of ${tool.source} failed; asking for approval`, error instanceof Error ? error.stack : String(error));
+        this.logger.error(`Approval rule of ${tool.source} failed; asking for approval`, logStack(error));
       }
       if (needed) approvals.push({ call, tool, approval, args: checked.value, assistantMessageId });
       else now.push(call);

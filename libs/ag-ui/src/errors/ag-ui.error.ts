@@ -1,3 +1,5 @@
+import { logValue } from '../logging/log-value.js';
+
 /**
  * Every error the module raises on purpose. `code` is stable and safe to send to clients;
  * `message` is written for the client too, so it must never carry internals.
@@ -33,7 +35,7 @@ export class InvalidIdError extends AgUiError {
 
 export class UnsupportedMediaTypeError extends AgUiError {
   constructor(contentType: string | undefined) {
-    super('UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${contentType ? `"${contentType}"` : 'none'}`, 415);
+    super('UNSUPPORTED_MEDIA_TYPE', `Expected Content-Type application/json, got ${contentType ? `"${logValue(contentType, 100)}"` : 'none'}`, 415);
   }
 }
 
@@ -44,7 +46,8 @@ export class PayloadTooLargeError extends AgUiError {
 }
 
 export class AgentNotFoundError extends AgUiError {
-  constructor(agentId: string, message = `No agent named "${agentId}"`) {
+  // The id comes from the URL, percent-decoded: quoted safe and short, as apps may log the message.
+  constructor(agentId: string, message = `No agent named "${logValue(agentId, 64)}"`) {
     super('AGENT_NOT_FOUND', message, 404);
   }
 }

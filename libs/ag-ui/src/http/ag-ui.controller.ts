@@ -7,6 +7,7 @@ import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
 import type { RunContextInit } from '../agent/run-context.js';
 import { InterruptService, type ResumeDecision } from '../interrupts/interrupt.service.js';
+import { logStack, logValue } from '../logging/log-value.js';
 import { ClientProtocol } from '../protocol/client-protocol.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { KeepAliveTicker } from '../protocol/keep-alive.ticker.js';
@@ -106,7 +107,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         await this.runner.runInto(agent, input, context, (event) => stream.write(event), resumed);
       } catch (error) {
         // The runner reports its own failures as RUN_ERROR; reaching here is a bug.
-        this.logger.error(`Stream of run ${input.runId} broke`, error instanceof Error ? error.stack : String(error));
+        this.logger.error(`Stream of run ${logValue(input.runId)} broke`, logStack(error));
       } finally {
         stream.end();
       }

@@ -38,3 +38,14 @@ export function logStack(error: unknown, max = 1000): string {
   const stack = error.stack;
   return stack.startsWith(header) ? logValue(header, max) + stack.slice(header.length) : logValue(stack, max);
 }
+
+/**
+ * The same values as fields, for `logger.warn(message, fields)`: Nest's ConsoleLogger prints a
+ * plain object after the message as structured params (beside the line, or as `params` in JSON
+ * mode). Each value is made safe too, since some log printers write field values raw.
+ */
+export function logFields(fields: Record<string, unknown>): Record<string, string> {
+  const safe: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) safe[key] = logValue(value);
+  return safe;
+}

@@ -4,6 +4,7 @@ import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import { linkedAbort, type LinkedAbort } from '../agent/linked-abort.js';
 import type { RunContext } from '../agent/run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
+import { logStack } from '../logging/log-value.js';
 import { removeOmittedNulls } from './schema/strict-json-schema.js';
 import type { RegisteredTool } from './tool.registry.js';
 
@@ -96,7 +97,8 @@ export class ToolInvoker {
       if (runSignal.aborted) throw runSignal.reason;
       if (timedOut) return { content: '', error: timedOut.message };
       const message = safeMessage(error);
-      if (message === undefined) this.logger.error(`Tool ${tool.source} failed`, error instanceof Error ? error.stack : String(error));
+      // A tool's error may quote its arguments, which the client can steer: its message is made safe.
+      if (message === undefined) this.logger.error(`Tool ${tool.source} failed`, logStack(error));
       return { content: '', error: message ?? 'The tool failed with an internal error' };
     } finally {
       clearTimeout(timer);
