@@ -121,3 +121,28 @@ export class InterruptExpiredError extends AgUiError {
     });
   }
 }
+
+/** An approval carrying edited arguments for a tool that does not allow edits (`approval.allowEdits`). The interrupt stays pending. */
+export class EditsNotAllowedError extends AgUiError {
+  constructor(interruptId: string, toolName: string) {
+    super('EDITS_NOT_ALLOWED', `${toolName} may not run with edited arguments: approve interrupt ${interruptId} without "args", or reject it`, 403, {
+      interruptId,
+    });
+  }
+}
+
+/** An edit the tool's `allowEdits` check refused, with its reason. The interrupt stays pending. */
+export class EditRefusedError extends AgUiError {
+  constructor(interruptId: string, toolName: string, reason: string) {
+    super('EDIT_REFUSED', `The edit of ${toolName} was refused: ${reason}`, 422, { interruptId, reason });
+  }
+}
+
+/** The approval auditor failed or timed out: the decision was not recorded, so it did not take effect. */
+export class AuditUnavailableError extends AgUiError {
+  constructor(interruptIds: readonly string[]) {
+    super('AUDIT_UNAVAILABLE', `The decision could not be recorded, so it was not applied: answer interrupt ${interruptIds.join(', ')} again later`, 503, {
+      interruptIds: [...interruptIds],
+    });
+  }
+}
