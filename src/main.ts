@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppModule } from './app.module.js';
+import { securityHeaders } from './security-headers.middleware.js';
 
 /** The chat demo (web/), built by `npm run build:web` next to this file. */
 const WEB_DIR = fileURLToPath(new URL('./web', import.meta.url));
@@ -17,7 +18,13 @@ function corsOrigins(): string[] {
 }
 
 async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule);
+  // abortOnError off: a bad configuration (no JWT_SECRET in production) rejects, and is reported below.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { abortOnError: false });
+  app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy set TRUST_PROXY=1: req.ip (per-IP login limits) and HSTS then follow its headers.
+  const trustProxy = process.env.TRUST_PROXY === '1';
+  if (trustProxy) app.set('trust proxy', 1);
+  app.use(securityHeaders(trustProxy));
   // Conversations outgrow Nest's default 100 kB JSON limit; match the module's 4 MiB.
   app.useBodyParser('json', { limit: '4mb' });
   // A page on another origin sends the token in Authorization, so the preflight must allow that header.
@@ -42,4 +49,7 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  new Logger('Example').error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

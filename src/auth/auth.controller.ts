@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { AuthService } from './auth.service.js';
+import { LoginThrottlerGuard } from './login-throttler.guard.js';
 
 /** `POST /auth/login {"username","password"}` → `{ access_token }` for the demo users. */
 @Controller('auth')
@@ -7,6 +8,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @UseGuards(LoginThrottlerGuard)
   @HttpCode(200)
   login(@Body() body: { username?: unknown; password?: unknown } = {}) {
     return this.auth.login(body.username, body.password);
