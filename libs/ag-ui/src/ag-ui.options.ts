@@ -84,11 +84,23 @@ export interface AgUiModuleOptions {
   bodyLimit?: number;
   /** Interval of `: ping` SSE comments that keep proxies from closing idle streams (default 15 s; 0 turns them off). */
   keepAliveMs?: number;
+  /**
+   * Longest time a stream may wait for its client to read once the socket's buffer is full
+   * (default 30 s; 0 turns it off). Past it the stream is cut off as if the client had gone
+   * (model and tools stopped, a warning `WRITE_TIMEOUT` logged, counted in AgUiMetrics).
+   */
+  writeTimeoutMs?: number;
   /** Longest wait for the model's next chunk before the turn fails with MODEL_TIMEOUT (default 60 s). */
   modelTimeoutMs?: number;
   retry?: RetryOptions;
   /** Longest run time of one tool call unless the tool sets its own (default 30 s). */
   toolTimeoutMs?: number;
+  /**
+   * How long a stopped tool call (its run aborted, or its time limit passed) may take to settle
+   * before it is reported as abandoned: a warning naming the tool and the run, and
+   * `AgUiMetrics.abandonedToolCalls` (default 5 s). Nothing waits for it either way.
+   */
+  toolAbortGraceMs?: number;
   /** Parallel tool calls of one model turn that run at once (default 4). */
   toolConcurrency?: number;
   /**
