@@ -16,6 +16,7 @@ import { InMemoryThreadOwnershipStore } from './stores/in-memory-thread-ownershi
 import { THREAD_OWNERSHIP_STORE } from './stores/thread-ownership.store.js';
 import { AG_UI_HTTP_SETTINGS, resolveHttpSettings, type AgUiHttpSettings } from './http/http-settings.js';
 import { KeepAliveTicker } from './protocol/keep-alive.ticker.js';
+import { AgUiMetrics } from './metrics/ag-ui.metrics.js';
 import { createChatModel } from './models/chat-model.factory.js';
 import { JsonSchemaValidator } from './tools/schema/json-schema.validator.js';
 import { ToolSchemaResolver } from './tools/schema/tool-schema.resolver.js';
@@ -53,9 +54,10 @@ import { ToolRegistry } from './tools/tool.registry.js';
     ToolRegistry,
     ToolExplorer,
     ToolInvoker,
+    AgUiMetrics,
     ToolSchemaResolver,
     JsonSchemaValidator,
   ],
-  exports: [AgentRunner, AgentCatalog, ToolRegistry, CHAT_MODEL],
+  exports: [AgentRunner, AgentCatalog, ToolRegistry, CHAT_MODEL, AgUiMetrics],
 })
 export class AgUiModule extends AgUiConfigurableModule {}

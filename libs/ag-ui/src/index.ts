@@ -3,6 +3,7 @@ export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions
 export { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 
 export { AgentRunner } from './agent/agent.runner.js';
+export { AgUiMetrics, type AgUiMetricsSnapshot } from './metrics/ag-ui.metrics.js';
 export type { EventSink } from './agent/event-sink.js';
 export type { AgentRunContext } from './agent/agent-run-context.js';
 

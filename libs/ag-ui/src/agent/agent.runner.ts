@@ -328,7 +328,15 @@ export class AgentRunner {
         const { call, execute, origin } = jobs[next++]!;
         const stepName = `tool:${call.function.name}:${call.id}`;
         if (steps) await sink({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
-        let outcome = await execute(run.context.forToolCall(call.id, new ActivityReporter((event) => void sink(event))));
+        // Progress a stopped tool (timed out, run aborted) reports later is dropped, like its late result.
+        let reporting = true;
+        const activity = new ActivityReporter((event) => void (reporting && sink(event)));
+        let outcome: ToolOutcome;
+        try {
+          outcome = await execute(run.context.forToolCall(call.id, activity));
+        } finally {
+          reporting = false;
+        }
         try {
           // A change the tool made to the state in place is sent before its result.
           run.state.flush();

@@ -146,3 +146,14 @@ export class AuditUnavailableError extends AgUiError {
     });
   }
 }
+
+/**
+ * A client that read nothing for `writeTimeoutMs` while the socket's buffer was full. Its stream
+ * is cut off like a disconnect, so nobody receives this: it is the run's abort reason (what
+ * `ctx.signal.reason` gives a tool) and the code in the log.
+ */
+export class WriteTimeoutError extends AgUiError {
+  constructor(timeoutMs: number) {
+    super('WRITE_TIMEOUT', `The client read nothing for ${timeoutMs} ms while its stream waited to write`, 408);
+  }
+}

@@ -7,7 +7,8 @@ import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
 import type { RunContextInit } from '../agent/run-context.js';
 import { InterruptService, type ResumeDecision } from '../interrupts/interrupt.service.js';
-import { logStack, logValue } from '../logging/log-value.js';
+import { logFields, logStack, logValue } from '../logging/log-value.js';
+import { AgUiMetrics } from '../metrics/ag-ui.metrics.js';
 import { ClientProtocol } from '../protocol/client-protocol.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { KeepAliveTicker } from '../protocol/keep-alive.ticker.js';
@@ -41,6 +42,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       private readonly interrupts: InterruptService,
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
       private readonly keepAlive: KeepAliveTicker,
+      private readonly metrics: AgUiMetrics,
     ) {}
 
     list(@Req() req: AuthenticatedRequest): Promise<AgentsInfo> {
@@ -86,9 +88,17 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       const stream = new EventStream(exchange.takeResponse(), {
         encoding: negotiateEncoding(exchange.req.headers.accept),
         keepAlive: this.keepAlive,
+        writeTimeoutMs: this.settings.writeTimeoutMs,
         protocol: ClientProtocol.of(input),
       });
-      stream.open(exchange.req, () => abort.abort(new Error('client disconnected')));
+      stream.open(exchange.req, (cutOff) => {
+        if (cutOff) {
+          // A client that stops reading is treated as gone, once, so it cannot hold the run and its buffers.
+          this.metrics.slowClientCutOff();
+          this.logger.warn(`Run ${logValue(input.runId)} cut off: ${cutOff.message} (${cutOff.code})`, logFields({ runId: input.runId, threadId: input.threadId, code: cutOff.code }));
+        }
+        abort.abort(cutOff ?? new Error('client disconnected'));
+      });
 
       const context: RunContextInit = {
         agentId: agent.id,

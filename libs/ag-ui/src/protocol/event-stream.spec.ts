@@ -42,6 +42,8 @@ interface ServerRun {
   stream: EventStream;
   gone: Promise<void>;
   goneCalls: () => number;
+  /** What onClientGone was given: a WriteTimeoutError when the stream cut the client off. */
+  goneReason: () => Error | undefined;
 }
 
 let server: Server | undefined;
@@ -64,14 +66,16 @@ async function serve(options: EventStreamOptions, produce: Producer): Promise<{ 
     const gone = deferred();
     const abort = new AbortController();
     let goneCalls = 0;
+    let goneReason: Error | undefined;
     const stream = new EventStream(res, options);
-    stream.open(req, () => {
+    stream.open(req, (reason) => {
       goneCalls++;
+      goneReason = reason;
       abort.abort();
       gone.resolve();
     });
     const done = produce((event) => stream.write(event), abort.signal).finally(() => stream.end());
-    run.resolve({ done, stream, gone: gone.promise, goneCalls: () => goneCalls });
+    run.resolve({ done, stream, gone: gone.promise, goneCalls: () => goneCalls, goneReason: () => goneReason });
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -309,6 +313,128 @@ describe('EventStream over a real HTTP connection', () => {
     const decoded = decodeFrames(body);
     expect(decoded).toHaveLength(events.length);
     decoded.forEach((event, i) => expect(event).toMatchObject(events[i]!));
+    await (await run).done;
+  });
+});
+
+describe('EventStream write timeout', () => {
+  const big = 'z'.repeat(64 * 1024);
+
+  it('cuts off a client that reads nothing for writeTimeoutMs while the buffer is full: onClientGone gets WRITE_TIMEOUT once', async () => {
+    let produced = 0;
+    let stalledAt = 0;
+    const { port, run } = await serve({ encoding: 'sse', writeTimeoutMs: 200 }, async (sink, signal) => {
+      while (!signal.aborted) {
+        produced++;
+        const wait = sink(content(produced, big));
+        if (wait) {
+          stalledAt ||= Date.now();
+          await wait;
+        }
+      }
+    });
+
+    const { req, res } = get(port);
+    req.on('error', () => undefined);
+    const response = await res;
+    response.on('error', () => undefined);
+    response.pause();
+
+    const server = await run;
+    await within(server.gone, 2000, 'the cut-off');
+    await within(server.done, 2000, 'the producer to stop');
+    expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(190);
+    expect(server.goneCalls()).toBe(1);
+    expect(server.goneReason()).toMatchObject({ code: 'WRITE_TIMEOUT' });
+    // Nothing more is written or waited on.
+    expect(server.stream.write(content(0, big))).toBeUndefined();
+    // The connection is reset: the client finds it closed as soon as it looks.
+    response.resume();
+    await within(once(req.socket!, 'close'), 1000, 'the client socket to close');
+  });
+
+  it('keeps a client that reads slowly, in bursts closer together than the timeout', async () => {
+    const total = 60;
+    let waits = 0;
+    const { port, run } = await serve({ encoding: 'sse', writeTimeoutMs: 300 }, async (sink) => {
+      for (let i = 0; i < total; i++) {
+        const wait = sink(content(i, big));
+        if (wait) {
+          waits++;
+          await wait;
+        }
+      }
+    });
+
+    const response = await get(port).res;
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let ended = false;
+    const body = once(response, 'end').then(() => {
+      ended = true;
+      return Buffer.concat(chunks);
+    });
+    while (!ended) {
+      response.pause();
+      await delay(120);
+      response.resume();
+      await delay(5);
+    }
+    expect((await body).toString('utf8')).toBe(Array.from({ length: total }, (_, i) => sseFrame(content(i, big))).join(''));
+    const server = await run;
+    await server.done;
+    expect(waits).toBeGreaterThan(0);
+    expect(server.goneCalls()).toBe(0);
+  });
+
+  it('cuts off a client that never reads the end of a finished run, and frees what was held for it', async () => {
+    const { port, run } = await serve({ encoding: 'sse', writeTimeoutMs: 200 }, async (sink) => {
+      // Progress-like writes the run does not wait for, then the terminal event.
+      for (let i = 0; i < 100; i++) void sink(content(i, big));
+      sink({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent);
+    });
+
+    const { req, res } = get(port);
+    req.on('error', () => undefined);
+    const response = await res;
+    response.on('error', () => undefined);
+    response.pause();
+
+    const server = await run;
+    await server.done;
+    await within(server.gone, 2000, 'the cut-off after the end');
+    expect(server.goneReason()).toMatchObject({ code: 'WRITE_TIMEOUT' });
+    expect(server.goneCalls()).toBe(1);
+  });
+
+  it('does not cut off a finished stream that the client reads in time', async () => {
+    const { port, run } = await serve({ encoding: 'sse', writeTimeoutMs: 200 }, async (sink) => {
+      for (let i = 0; i < 100; i++) void sink(content(i, big));
+      sink({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent);
+    });
+    const response = await get(port).res;
+    response.pause();
+    await delay(100);
+    response.resume();
+    const body = await within(readAll(response), 2000, 'the whole response');
+    expect(body.toString('utf8').endsWith(sseFrame({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent))).toBe(true);
+    await delay(250);
+    expect((await run).goneCalls()).toBe(0);
+  });
+
+  it('sends no pings into a full buffer', async () => {
+    const { port, run } = await serve({ encoding: 'sse', keepAlive: new KeepAliveTicker(5) }, async (sink) => {
+      let wait: Promise<void> | undefined;
+      for (let i = 0; !wait; i++) wait = sink(content(i, big));
+      await wait;
+    });
+    const response = await get(port).res;
+    response.pause();
+    // About 40 ticks while the client reads nothing.
+    await delay(200);
+    response.resume();
+    const body = (await within(readAll(response), 2000, 'the response')).toString('utf8');
+    expect(body.split(': ping\n\n').length - 1).toBeLessThanOrEqual(3);
     await (await run).done;
   });
 });

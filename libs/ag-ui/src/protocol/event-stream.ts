@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventType, type BaseEvent } from '@ag-ui/core';
 import { EventEncoder } from '@ag-ui/encoder';
 import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
+import { WriteTimeoutError } from '../errors/ag-ui.error.js';
 import { ClientProtocol } from './client-protocol.js';
 import type { KeepAliveTicker } from './keep-alive.ticker.js';
 import type { EventEncoding } from './media-type.js';
@@ -12,6 +13,11 @@ export interface EventStreamOptions {
   keepAlive?: KeepAliveTicker;
   /** Shapes each event for the client's protocol version; the current version when unset. */
   protocol?: ClientProtocol;
+  /**
+   * Longest wait for the client to read once the socket's buffer is full: past it the response
+   * is destroyed and `onClientGone` gets a WriteTimeoutError. None when unset or 0.
+   */
+  writeTimeoutMs?: number;
 }
 
 const PING = ': ping\n\n';
@@ -19,8 +25,9 @@ const TERMINAL = new Set<string>([EventType.RUN_FINISHED, EventType.RUN_ERROR]);
 
 /**
  * The only writer of an AG-UI response. It owns the headers, the encoding, backpressure
- * (a `write()` that returns false waits for `drain`), keepalive and the end of the response.
- * `onClientGone` (see `open`) lets the run abort its work when the client goes away.
+ * (a `write()` that returns false waits for `drain`), the write timeout, keepalive and the end
+ * of the response. `onClientGone` (see `open`) lets the run abort its work when the client goes
+ * away, or is cut off for not reading.
  */
 export class EventStream {
   private readonly encoder = new EventEncoder();
@@ -29,6 +36,11 @@ export class EventStream {
   private clientGone = false;
   /** Set by end(): only this class ends the response, so it need not ask the response each time. */
   private ended = false;
+  /** Armed only while the socket's buffer is full (a write returned false), until 'drain' or 'finish'. */
+  private stallTimer?: NodeJS.Timeout;
+  /** Set when the write timeout cut the client off: the reason `onClientGone` receives. */
+  private cutOff?: WriteTimeoutError;
+  private draining?: Promise<void>;
 
   constructor(
     private readonly res: ServerResponse,
@@ -43,7 +55,7 @@ export class EventStream {
    * before the model is even asked. (On loopback a packet costs the sender more CPU than the
    * rest of a small event's path.)
    */
-  open(req: IncomingMessage, onClientGone: () => void): void {
+  open(req: IncomingMessage, onClientGone: (reason?: WriteTimeoutError) => void): void {
     const res = this.res;
     res.statusCode = 200;
     res.setHeader('Content-Type', this.options.encoding === 'protobuf' ? AGUI_MEDIA_TYPE : 'text/event-stream; charset=utf-8');
@@ -54,15 +66,24 @@ export class EventStream {
     req.socket.setNoDelay(true);
 
     res.on('close', () => {
-      if (res.writableFinished) return;
+      this.unstall();
+      // Destroying a response that was ended also 'finishes' it: a cut-off still counts as the client gone.
+      if (res.writableFinished && !this.cutOff) return;
       this.clientGone = true;
       this.stopKeepAlive();
-      onClientGone();
+      onClientGone(this.cutOff);
     });
+    if ((this.options.writeTimeoutMs ?? 0) > 0) {
+      // Only ever emitted after a write returned false (or at the very end): nothing per event.
+      res.on('drain', this.unstall);
+      res.on('finish', this.unstall);
+    }
 
     if (this.options.encoding === 'sse' && this.options.keepAlive) {
       this.stopKeepAlive = this.options.keepAlive.add(() => {
-        if (!this.clientGone && !res.destroyed) res.write(PING);
+        // A full buffer is not idle: a ping would only pile up behind what the client is not reading.
+        if (this.clientGone || res.destroyed || res.writableNeedDrain) return;
+        if (!res.write(PING)) this.stall();
       });
     }
   }
@@ -84,16 +105,20 @@ export class EventStream {
     return this.options.encoding === 'protobuf' ? this.encoder.encodeProtobuf(event) : this.encoder.encodeSSE(event);
   }
 
+  /** One wait per full buffer, shared by every write meanwhile (progress reports are not awaited, so they may pile up). */
   private drained(): Promise<void> {
-    return new Promise((resolve) => {
+    if (this.draining) return this.draining;
+    this.stall();
+    return (this.draining = new Promise((resolve) => {
       const done = () => {
         this.res.off('drain', done);
         this.res.off('close', done);
+        this.draining = undefined;
         resolve();
       };
       this.res.on('drain', done);
       this.res.on('close', done);
-    });
+    }));
   }
 
   /** Ends the response, if the terminal event has not already. */
@@ -101,6 +126,35 @@ export class EventStream {
     if (this.ended) return;
     this.ended = true;
     this.stopKeepAlive();
-    if (!this.res.writableEnded) this.res.end(last);
+    const res = this.res;
+    if (res.writableEnded) return;
+    res.end(last);
+    // What a client never reads is held until it does: the clock (if already running) goes on until 'finish'.
+    if (!this.clientGone && res.writableLength > res.writableHighWaterMark) this.stall();
   }
+
+  /** Starts the write timeout, unless it runs already: the first unanswered write sets the deadline. */
+  private stall(): void {
+    const timeoutMs = this.options.writeTimeoutMs ?? 0;
+    if (this.stallTimer || !(timeoutMs > 0)) return;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.res.writableFinished || this.res.destroyed) return;
+      this.cutOff = new WriteTimeoutError(timeoutMs);
+      // Fires 'close', which aborts the run like a disconnect. A reset, not a FIN: the kernel would
+      // otherwise keep the unread bytes for a client that acknowledges nothing, for minutes.
+      try {
+        this.res.socket!.resetAndDestroy();
+      } catch {
+        // Not plain TCP (TLS, a pipe), or already detached: an ordinary close.
+        this.res.destroy();
+      }
+    }, timeoutMs);
+  }
+
+  private readonly unstall = (): void => {
+    if (!this.stallTimer) return;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = undefined;
+  };
 }

@@ -4,11 +4,13 @@ import type { AgUiModuleOptions } from '../ag-ui.options.js';
 import { linkedAbort, type LinkedAbort } from '../agent/linked-abort.js';
 import type { RunContext } from '../agent/run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
-import { logStack } from '../logging/log-value.js';
+import { logFields, logStack, logValue } from '../logging/log-value.js';
+import { AgUiMetrics } from '../metrics/ag-ui.metrics.js';
 import { removeOmittedNulls } from './schema/strict-json-schema.js';
 import type { RegisteredTool } from './tool.registry.js';
 
 const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
+const DEFAULT_TOOL_ABORT_GRACE_MS = 5_000;
 
 /** What the model reads back: the tool's answer, or what went wrong so it can try again. */
 export interface ToolOutcome {
@@ -46,9 +48,14 @@ function safeMessage(error: unknown): string | undefined {
 export class ToolInvoker {
   private readonly logger = new Logger('AgUiTools');
   private readonly defaultTimeoutMs: number;
+  private readonly abortGraceMs: number;
 
-  constructor(@Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions) {
+  constructor(
+    @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
+    private readonly metrics: AgUiMetrics,
+  ) {
     this.defaultTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    this.abortGraceMs = Math.max(0, options.toolAbortGraceMs ?? DEFAULT_TOOL_ABORT_GRACE_MS);
   }
 
   /** Parses and checks the model's argument text; what fails becomes the tool result the model reads. */
@@ -89,13 +96,22 @@ export class ToolInvoker {
     }, timeoutMs);
     const onRunAbort = () => stop(runSignal.reason);
     runSignal.addEventListener('abort', onRunAbort, { once: true });
+    let invoked: Promise<unknown> | undefined;
     try {
       if (runSignal.aborted) throw runSignal.reason;
-      const result = await Promise.race([tool.invoke(args, context.withSignal(signal), toolCallId), stopped]);
+      invoked = tool.invoke(args, context.withSignal(signal), toolCallId);
+      const result = await Promise.race([invoked, stopped]);
       return { content: serialize(result) };
     } catch (error) {
-      if (runSignal.aborted) throw runSignal.reason;
-      if (timedOut) return { content: '', error: timedOut.message };
+      // Stopped, not finished: nothing waits for the tool any more, so it is watched instead.
+      if (runSignal.aborted) {
+        if (invoked) this.watchStopped(invoked, tool, toolCallId, context, `its run stopped (${stopReason(runSignal.reason)})`);
+        throw runSignal.reason;
+      }
+      if (timedOut) {
+        if (invoked) this.watchStopped(invoked, tool, toolCallId, context, `its time limit of ${timeoutMs} ms passed`);
+        return { content: '', error: timedOut.message };
+      }
       const message = safeMessage(error);
       // A tool's error may quote its arguments, which the client can steer: its message is made safe.
       if (message === undefined) this.logger.error(`Tool ${tool.source} failed`, logStack(error));
@@ -106,4 +122,39 @@ export class ToolInvoker {
       own?.release();
     }
   }
+
+  /**
+   * A tool that was stopped (its run aborted, or its time limit passed) has `toolAbortGraceMs`
+   * to settle. One that does not is reported once and counted in AgUiMetrics; it runs on, since
+   * JavaScript cannot kill it, and whatever it returns is dropped. Only stopped calls get a timer.
+   */
+  private watchStopped(invoked: Promise<unknown>, tool: RegisteredTool, toolCallId: string, context: RunContext, why: string): void {
+    const stoppedAt = Date.now();
+    let abandoned = false;
+    const fields = () => logFields({ tool: tool.name, source: tool.source, toolCallId, runId: context.runId, threadId: context.threadId });
+    const grace = setTimeout(() => {
+      abandoned = true;
+      this.metrics.toolCallAbandoned();
+      this.logger.warn(
+        `Tool "${tool.name}" (${tool.source}, call ${logValue(toolCallId)}) of run ${logValue(context.runId)} did not stop within ${this.abortGraceMs} ms after ${why}: ` +
+          'it ignores its ctx.signal. It runs on in the background, and its result will be discarded',
+        fields(),
+      );
+    }, this.abortGraceMs);
+    // A stuck tool must not keep the process alive on its own.
+    grace.unref();
+    const settled = () => {
+      clearTimeout(grace);
+      if (!abandoned) return;
+      this.metrics.abandonedToolCallSettled();
+      this.logger.log(`Abandoned tool "${tool.name}" of run ${logValue(context.runId)} settled ${Date.now() - stoppedAt} ms after it was stopped; its result was discarded`, fields());
+    };
+    invoked.then(settled, settled);
+  }
+}
+
+/** Why a run stopped, for the log: the module's own reasons carry a code; others are shown safely. */
+function stopReason(reason: unknown): string {
+  if (reason instanceof AgUiError) return reason.code;
+  return logValue(reason instanceof Error ? reason.message : reason, 100);
 }
