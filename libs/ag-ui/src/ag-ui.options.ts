@@ -1,6 +1,7 @@
 import type { CanActivate, Type } from '@nestjs/common';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { ClientOptions, OpenAI } from 'openai';
+import type { ApprovalAuditor } from './interrupts/approval-auditor.js';
 import type { ChatModel } from './models/chat-model.interface.js';
 import type { InputLimits } from './protocol/input-limits.js';
 import type { InterruptStore } from './stores/interrupt.store.js';
@@ -137,4 +138,12 @@ export interface AgUiModuleOptions {
   approvalTtlMs?: number;
   /** Where pending interrupts are kept (default: in memory, for one instance). */
   interruptStore?: InterruptStore;
+  /**
+   * Receives every approval decision: approved (with or without edits), rejected, cancelled,
+   * refused edit, expired. Default: one line per decision in the log (`AgUiApproval`). A decision
+   * that settles an interrupt takes effect only once it is recorded (503 AUDIT_UNAVAILABLE otherwise).
+   */
+  approvalAuditor?: ApprovalAuditor;
+  /** How long the approval auditor may take to record one decision before it counts as failed (default 5 000 ms). */
+  approvalAuditTimeoutMs?: number;
 }
