@@ -3,13 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * What the chat page (web/, served from the same origin) needs and nothing more: its own
  * scripts, styles (React sets style attributes, hence 'unsafe-inline' for styles only), the
- * data: favicon, and fetches to this origin.
+ * data: favicon and fonts, and fetches to this origin.
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
+  "font-src 'self' data:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

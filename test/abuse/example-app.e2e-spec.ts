@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expectValidRun } from '../support/ag-ui.assertions.js';
+import { launchChromium } from '../support/browser.launcher.js';
 import { startExampleApp, type ExampleApp } from '../support/example-app.process.js';
 import { parseSse, userMessage } from '../support/http-agent.client.js';
 
@@ -58,6 +62,35 @@ describe('example app as a hardened service', () => {
     expect(page.headers.get('x-powered-by')).toBeNull();
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
+});
+
+describe('example app: the chat page under its Content-Security-Policy', () => {
+  it('served at / by the app itself, signs in and streams a reply with no CSP violation', async () => {
+    const app = await startExampleApp();
+    const userDataDir = await mkdtemp(join(tmpdir(), 'ag-ui-csp-'));
+    const { context } = await launchChromium(userDataDir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.setDefaultTimeout(10_000);
+      const problems: string[] = [];
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+      page.on('pageerror', (error) => problems.push(error.message));
+      const response = await page.goto(`${app.url}/`);
+      expect(response!.headers()['content-security-policy']).toContain("default-src 'self'");
+      await page.getByLabel('Demo user').selectOption('alice');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('user').getByText('alice').waitFor();
+      const input = page.getByTestId('copilot-chat-textarea');
+      await input.fill('hello there');
+      await input.press('Enter');
+      await page.getByTestId('copilot-assistant-message').filter({ hasText: /offline/i }).first().waitFor();
+      expect(problems.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+    } finally {
+      await context.close();
+      await app.stop();
+      await rm(userDataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 describe('example app login limit per IP', () => {
