@@ -121,7 +121,7 @@ describe('example app boot', () => {
     return { code, output };
   }
 
-  it.each([{}, { JWT_SECRET: '' }, { JWT_SECRET: '   ' }])('with NODE_ENV=production and JWT_SECRET %j, stops with a clear message and a non-zero exit', async (secret) => {
+  it.each<Record<string, string>>([{}, { JWT_SECRET: '' }, { JWT_SECRET: '   ' }])('with NODE_ENV=production and JWT_SECRET %j, stops with a clear message and a non-zero exit', async (secret) => {
     const { code, output } = await boot({ NODE_ENV: 'production', ...secret });
     expect(code).toBe(1);
     expect(output).toContain('JWT_SECRET is not set (or empty): set it to a long random secret to run with NODE_ENV=production');
