@@ -9,7 +9,9 @@ import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
 import { ThreadAccess } from './access/thread-access.service.js';
 import { GuardResolver } from './http/guard.resolver.js';
+import { APPROVAL_AUDIT } from './interrupts/approval-auditor.js';
 import { InterruptService } from './interrupts/interrupt.service.js';
+import { LoggerApprovalAuditor } from './interrupts/logger-approval.auditor.js';
 import { InMemoryInterruptStore } from './stores/in-memory-interrupt.store.js';
 import { INTERRUPT_STORE } from './stores/interrupt.store.js';
 import { InMemoryThreadOwnershipStore } from './stores/in-memory-thread-ownership.store.js';
@@ -49,6 +51,11 @@ import { ToolRegistry } from './tools/tool.registry.js';
     {
       provide: INTERRUPT_STORE,
       useFactory: (options: AgUiModuleOptions) => options.interruptStore ?? new InMemoryInterruptStore(),
+      inject: [AG_UI_MODULE_OPTIONS],
+    },
+    {
+      provide: APPROVAL_AUDIT,
+      useFactory: (options: AgUiModuleOptions) => options.approvalAuditor ?? new LoggerApprovalAuditor(),
       inject: [AG_UI_MODULE_OPTIONS],
     },
     ToolRegistry,

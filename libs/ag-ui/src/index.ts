@@ -5,10 +5,17 @@ export { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 export { AgentRunner } from './agent/agent.runner.js';
 export { AgUiMetrics, type AgUiMetricsSnapshot } from './metrics/ag-ui.metrics.js';
 export type { EventSink } from './agent/event-sink.js';
-export type { AgentRunContext } from './agent/agent-run-context.js';
+export type { AgentRunContext, ToolCallApproval } from './agent/agent-run-context.js';
 
 export { AG_UI_TOOL_CONTEXT } from './ag-ui.constants.js';
-export { AgentTool, type AgentToolOptions, type ToolApprovalOptions, type ToolApprovalPredicate } from './tools/agent-tool.decorator.js';
+export {
+  AgentTool,
+  type AgentToolOptions,
+  type ApprovalEditCheck,
+  type ApprovalEditContext,
+  type ToolApprovalOptions,
+  type ToolApprovalPredicate,
+} from './tools/agent-tool.decorator.js';
 export { ToolArgs } from './tools/tool-args.decorator.js';
 export { ToolParam, type ToolParamOptions } from './tools/tool-param.decorator.js';
 export { ToolContext } from './tools/tool-context.decorator.js';
@@ -28,6 +35,8 @@ export { INTERRUPT_STORE, type InterruptStore } from './stores/interrupt.store.j
 export { InMemoryInterruptStore, type InMemoryInterruptStoreOptions } from './stores/in-memory-interrupt.store.js';
 export type { PendingInterrupt } from './interrupts/pending-interrupt.js';
 export { TOOL_APPROVAL_REASON } from './interrupts/interrupt.service.js';
+export { APPROVAL_AUDIT, type ApprovalAuditor, type ApprovalAuditEntry, type ApprovalOutcome } from './interrupts/approval-auditor.js';
+export { LoggerApprovalAuditor } from './interrupts/logger-approval.auditor.js';
 
 export {
   AgUiError,
@@ -36,6 +45,9 @@ export {
   InterruptPendingError,
   InterruptNotPendingError,
   InterruptExpiredError,
+  EditsNotAllowedError,
+  EditRefusedError,
+  AuditUnavailableError,
   AgentNotFoundError,
   InvalidRunInputError,
   ModelError,

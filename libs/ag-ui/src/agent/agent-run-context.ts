@@ -2,6 +2,19 @@ import type { Logger } from '@nestjs/common';
 import type { RunAgentInput } from '@ag-ui/core';
 import type { IncomingMessage } from 'node:http';
 
+/** How a call that waited for a human was approved: inside that call, `ctx.approval`. */
+export interface ToolCallApproval {
+  /** The interrupt the approval answered. */
+  readonly interruptId: string;
+  /** The principal who approved it (the thread's owner); undefined in anonymous mode. */
+  readonly approvedBy: string | undefined;
+  readonly approvedAt: Date;
+  /** Whether the approver changed the arguments: the tool then runs with theirs, not the model's. */
+  readonly edited: boolean;
+  /** The model's arguments, as checked against the tool's schema (the same form as the tool's own arguments). */
+  readonly originalArgs: unknown;
+}
+
 /**
  * Everything one run knows, handed to tools. Identity is `user`, set by the app's guards;
  * the body's `state`, `context` and `forwardedProps` are client data, never authority.
@@ -30,6 +43,8 @@ export interface AgentRunContext<TUser = unknown, TState = any> {
   progress(content: Record<string, unknown>, options?: { activityType?: string }): void;
   /** The call being executed, inside a tool. */
   readonly toolCallId?: string;
+  /** Inside a call that waited for approval: who approved it, when, and whether they edited its arguments. */
+  readonly approval?: ToolCallApproval;
   /** Aborted when the client disconnects (and, inside a tool, when it times out); pass it to anything slow. */
   readonly signal: AbortSignal;
   readonly logger: Logger;

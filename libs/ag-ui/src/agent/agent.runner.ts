@@ -271,7 +271,9 @@ export class AgentRunner {
     const call: ToolCall = { id: interrupt.toolCallId, type: 'function', function: { name: interrupt.toolName, arguments: decision.approved ? decision.args : interrupt.args } };
     const origin = { assistantMessageId: interrupt.assistantMessageId };
     if (!decision.approved) return { call, origin, execute: async () => ({ content: decision.answer }) };
-    return { ...this.callJob(run, call), origin };
+    const job = this.callJob(run, call);
+    // The tool sees how it was approved (ctx.approval): by whom, when, and whether its arguments were edited.
+    return { call, origin, execute: (context) => job.execute(context.withApproval(decision.approval)) };
   }
 
   /** Checks the arguments, applies predicted state, runs the tool; a failed call takes its prediction back. */

@@ -3,7 +3,7 @@ import type { RunAgentInput } from '@ag-ui/core';
 import type { IncomingMessage } from 'node:http';
 import { ActivityReporter } from '../state/activity.reporter.js';
 import { SharedState } from '../state/shared-state.js';
-import type { AgentRunContext } from './agent-run-context.js';
+import type { AgentRunContext, ToolCallApproval } from './agent-run-context.js';
 
 /** What the HTTP layer knows of a run before it starts. */
 export interface RunContextInit {
@@ -28,6 +28,8 @@ export class RunContext implements AgentRunContext {
   readonly request: IncomingMessage;
   readonly input: RunAgentInput;
   readonly logger: Logger;
+  /** Set only by `withApproval`, on the context of the approved call. */
+  approval: ToolCallApproval | undefined;
   #signal: AbortSignal | (() => AbortSignal);
   readonly #state: SharedState;
   readonly #activity?: ActivityReporter;
@@ -42,6 +44,7 @@ export class RunContext implements AgentRunContext {
     ({ request: this.request, input: this.input, logger: this.logger } = init);
     // From another context, its signal as it is: a signal not made yet is not made here.
     this.#signal = init instanceof RunContext ? init.#signal : init.signal;
+    this.approval = init instanceof RunContext ? init.approval : undefined;
     this.#state = state;
     this.#activity = activity;
   }
@@ -72,6 +75,13 @@ export class RunContext implements AgentRunContext {
   /** The context one tool call receives. */
   forToolCall(toolCallId: string, activity: ActivityReporter): RunContext {
     return new RunContext(this, this.#state, toolCallId, activity);
+  }
+
+  /** The context of a call that runs because a human approved it. */
+  withApproval(approval: ToolCallApproval): RunContext {
+    const context = new RunContext(this, this.#state, this.toolCallId, this.#activity);
+    context.approval = approval;
+    return context;
   }
 
   /**

@@ -78,7 +78,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         await this.access.claim(input.threadId, principal);
         await this.catalog.checkState(agent, input.state);
         // Last, because it consumes the answered interrupts: nothing after it may refuse the run.
-        resumed = await this.interrupts.resume(input, pending, principal, agent.id);
+        resumed = await this.interrupts.resume(input, pending, principal, agent.id, { user: req.user, request: req as IncomingMessage });
       } catch (error) {
         throw toHttpException(error);
       }

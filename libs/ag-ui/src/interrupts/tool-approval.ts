@@ -1,11 +1,15 @@
 import type { AgentRunContext } from '../agent/agent-run-context.js';
-import type { AgentToolOptions, ToolApprovalOptions } from '../tools/agent-tool.decorator.js';
+import type { AgentToolOptions, ApprovalEditCheck, ToolApprovalOptions } from '../tools/agent-tool.decorator.js';
 
 /** A tool's approval rule with its defaults applied. */
 export interface ToolApproval {
   needed(args: unknown, context: AgentRunContext): Promise<boolean>;
   message(args: unknown, context: AgentRunContext): string;
   readonly ttlMs?: number;
+  /** Whether an approval may carry edited arguments (`allowEdits`); false by default. */
+  readonly allowsEdits: boolean;
+  /** The tool's check of an edit against the original, when it has one. */
+  readonly checkEdit?: ApprovalEditCheck;
 }
 
 function defaultMessage(toolName: string, args: unknown): string {
@@ -21,10 +25,15 @@ export function toolApprovalOf(toolName: string, approval: AgentToolOptions['app
   if (options.ttlMs !== undefined && !(Number.isFinite(options.ttlMs) && options.ttlMs > 0)) {
     throw new Error(`@AgentTool() on ${source}: approval.ttlMs must be a positive number of milliseconds`);
   }
-  const { when, message } = options;
+  const { when, message, allowEdits = false } = options;
+  if (typeof allowEdits !== 'boolean' && typeof allowEdits !== 'function') {
+    throw new Error(`@AgentTool() on ${source}: approval.allowEdits must be true, false or a function (edited, original, context)`);
+  }
   return {
     needed: async (args, context) => (when ? (await when(args, context)) === true : true),
     message: (args, context) => (typeof message === 'function' ? message(args, context) : (message ?? defaultMessage(toolName, args))),
     ttlMs: options.ttlMs,
+    allowsEdits: allowEdits !== false,
+    ...(typeof allowEdits === 'function' ? { checkEdit: allowEdits } : {}),
   };
 }

@@ -50,7 +50,7 @@ export async function runAgentDirectly(app: INestApplicationContext, agentId: st
     const pending = await interrupts.pendingFor(input.threadId, principal);
     await access.claim(input.threadId, principal);
     await catalog.checkState(agent, input.state);
-    const resumed = await interrupts.resume(input, pending, principal, agent.id);
+    const resumed = await interrupts.resume(input, pending, principal, agent.id, { user: options.user, request });
     prepared = { agent, input, principal, resumed };
   } catch (error) {
     throw AgentRunRefusedError.from(error);

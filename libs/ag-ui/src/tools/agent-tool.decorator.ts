@@ -1,11 +1,38 @@
 import { SetMetadata } from '@nestjs/common';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { IncomingMessage } from 'node:http';
 import { AGENT_TOOL_METADATA } from '../ag-ui.constants.js';
 import type { AgentRunContext } from '../agent/agent-run-context.js';
 import type { JsonSchema } from './schema/json-schema.types.js';
 
 /** Decides, from the checked arguments and the run, whether a call needs a human's approval. */
 export type ToolApprovalPredicate<TArgs = any> = (args: TArgs, context: AgentRunContext) => boolean | Promise<boolean>;
+
+/** What an edit check knows of the resume that carries the edit: who answers, on which thread, for which call. */
+export interface ApprovalEditContext<TUser = unknown> {
+  readonly agentId: string;
+  readonly threadId: string;
+  /** The resume run's id. */
+  readonly runId: string;
+  readonly interruptId: string;
+  readonly toolCallId: string;
+  readonly toolName: string;
+  /** `request.user` of the resume, as the app's guards left it. */
+  readonly user: TUser | undefined;
+  /** The approver's stable id (the thread's owner); undefined in anonymous mode. */
+  readonly principal: string | undefined;
+  readonly request: IncomingMessage | undefined;
+}
+
+/**
+ * Checks an approver's edit against the model's proposal, both after their schema check.
+ * `true` accepts it; `false` or a reason (shown to the approver) refuses it with 422 EDIT_REFUSED.
+ */
+export type ApprovalEditCheck<TArgs = any> = (
+  edited: TArgs,
+  original: TArgs,
+  context: ApprovalEditContext,
+) => boolean | string | Promise<boolean | string>;
 
 export interface ToolApprovalOptions<TArgs = any> {
   /** When approval is needed; always when absent. */
@@ -14,6 +41,13 @@ export interface ToolApprovalOptions<TArgs = any> {
   message?: string | ((args: TArgs, context: AgentRunContext) => string);
   /** How long the approval may take, overriding the module's `approvalTtlMs`. */
   ttlMs?: number;
+  /**
+   * Whether the approver may change the arguments (`payload.args` of the resume). Default false:
+   * an approval with edits is refused (403 EDITS_NOT_ALLOWED) and the interrupt stays pending.
+   * `true` takes any edit that passes the tool's schema; a function also checks each edit
+   * against the original, e.g. `(edited, original) => edited.amount <= original.amount || 'The amount may only go down'`.
+   */
+  allowEdits?: boolean | ApprovalEditCheck<TArgs>;
 }
 
 export interface AgentToolOptions {
@@ -38,8 +72,8 @@ export interface AgentToolOptions {
   strict?: boolean;
   /**
    * Ask a human before the call runs (AG-UI 1.0 interrupt): `true`, a predicate of the
-   * arguments and the run, or options. The run ends with the interrupt; a resume approves
-   * (possibly with edited arguments, checked again), rejects or cancels it.
+   * arguments and the run, or options. The run ends with the interrupt; a resume approves,
+   * rejects or cancels it. Approving with edited arguments needs `approval: { allowEdits }`.
    */
   approval?: boolean | ToolApprovalPredicate | ToolApprovalOptions;
   /**
