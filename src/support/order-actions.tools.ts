@@ -20,18 +20,23 @@ export class OrderActionsTools {
     description: "Refund one of the current customer's orders in full. The customer must approve it first.",
     approval: {
       message: ({ orderId }: { orderId: string }) => `Refund order ${orderId} in full? This cannot be undone.`,
+      // The approver may reword the reason, never point the refund at another order.
+      allowEdits: (edited: { orderId: string }, original: { orderId: string }) => edited.orderId === original.orderId || 'The order of a refund cannot be changed',
     },
   })
   refundOrder(
     @ToolParam('orderId', ORDER_ID) orderId: string,
     @ToolParam('reason', { description: 'Why the customer wants the refund' }) reason: string,
-    @ToolContext('user') user: AuthenticatedUser,
+    @ToolContext() ctx: AgentRunContext<AuthenticatedUser>,
   ) {
+    const user = ctx.user!;
     const order = this.repository.orderOf(user.id, orderId);
     if (!order) throw new NotFoundException(`Order ${orderId} not found`);
     if (order.status === 'refunded') throw new BadRequestException(`Order ${orderId} is already refunded`);
     this.repository.refund(user.id, orderId);
-    return { orderId, refunded: order.total, currency: 'EUR', reason, status: 'refunded' };
+    // ctx.approval says who approved the refund and whether they edited it: worth keeping with the refund.
+    const approvedBy = ctx.approval?.approvedBy;
+    return { orderId, refunded: order.total, currency: 'EUR', reason, status: 'refunded', approvedBy, edited: ctx.approval?.edited ?? false };
   }
 
   /** Agentic generative UI: each step is an activity update the UI renders while the tool still runs. */
