@@ -2,7 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { EventType, type BaseEvent, type Interrupt } from '@ag-ui/core';
 import { randomUUID } from 'node:crypto';
 import { expectValidRun, ofType } from '../support/ag-ui.assertions.js';
-import { parseSse } from '../support/http-agent.client.js';
+import { parseSse, runWithHttpAgent, userMessage } from '../support/http-agent.client.js';
+import { startExampleApp, type ExampleApp } from '../support/example-app.process.js';
 import { PLATFORMS, startTestApp, type TestApp } from '../support/test-app.js';
 import { ApprovalPolicyTools, RecordingAuditor } from '../fixtures/approval-policy.tools.js';
 
@@ -182,5 +183,43 @@ describe.each(PLATFORMS)('abuse: approve-with-edits follows the tool’s policy,
     auditor.mode = 'ok';
     await stillAnswerable(threadId, interrupt, 'transfer', { to: 'ACC-1', amount: 5 });
     expect(auditor.entries.map((entry) => entry.outcome)).toEqual(['approved']);
+  });
+});
+
+/** The issue's reproduction, against the example app as `npm start` runs it. */
+describe('abuse: the example app’s refund takes an edited reason, never another order', () => {
+  let app: ExampleApp;
+  let headers: Record<string, string>;
+
+  beforeAll(async () => {
+    app = await startExampleApp();
+    const login = await fetch(`${app.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice-demo' }) });
+    headers = { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}`, 'content-type': 'application/json', accept: 'text/event-stream' };
+  });
+  afterAll(() => app.stop(), 15_000);
+
+  it('approving refund ORD-1002 with orderId edited to ORD-1001 is a 422 and refunds nothing; an edited reason runs, and the tool says who approved', async () => {
+    const url = `${app.url}/agents/support`;
+    const asked = await runWithHttpAgent({ url, headers: { authorization: headers.authorization! }, messages: [userMessage('refund order ORD-1002 because the mouse arrived broken')] });
+    const interrupt = ofType<AnyEvent>(asked.events, EventType.RUN_FINISHED)[0]!.outcome.interrupts[0] as Interrupt;
+    const answer = (args: unknown) =>
+      fetch(url, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ threadId: asked.input.threadId, runId: `run-${randomUUID()}`, messages: [], resume: [{ interruptId: interrupt.id, status: 'resolved', payload: { approved: true, args } }] }),
+      });
+
+    const other = await answer({ orderId: 'ORD-1001', reason: 'broken' });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ error: 'EDIT_REFUSED', reason: 'The order of a refund cannot be changed' });
+
+    const reworded = await answer({ orderId: 'ORD-1002', reason: 'Mouse arrived broken (photo attached)' });
+    expect(reworded.status).toBe(200);
+    const events = parseSse(await reworded.text()) as AnyEvent[];
+    const result = JSON.parse(ofType<AnyEvent>(events, EventType.TOOL_CALL_RESULT)[0]!.content);
+    expect(result).toMatchObject({ orderId: 'ORD-1002', status: 'refunded', reason: 'Mouse arrived broken (photo attached)', approvedBy: 'alice', edited: true });
+    // The default auditor logged both decisions.
+    expect(app.output()).toMatch(/edit_refused "refundOrder" by "alice".*code EDIT_REFUSED/);
+    expect(app.output()).toMatch(/approved_with_edits "refundOrder" by "alice"/);
   });
 });
