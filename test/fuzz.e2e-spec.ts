@@ -124,8 +124,9 @@ const oddString = fc.oneof(
   fc.string({ unit: fc.constantFrom(...ODD_UNICODE), maxLength: 4 }),
 );
 const text = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 2, arbitrary: fc.constantFrom(...PROMPTS) }, oddString);
-const id = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 20 }) }, fc.uuid(), oddString);
-const toolName = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...TOOL_NAMES) }, fc.string({ maxLength: 12 }), oddString);
+// Valid ids and tool names follow the module's id rules (inputLimits.idPattern, toolNamePattern): others are a 400 INVALID_ID, test/abuse/ids.e2e-spec.ts.
+const id = fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.:-]{1,20}$/) }, fc.uuid());
+const toolName = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...TOOL_NAMES) }, fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/));
 const propName = fc.oneof(fc.constantFrom(...PROP_NAMES), fc.string({ maxLength: 8 }));
 const metadata = fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 });
 const number = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
