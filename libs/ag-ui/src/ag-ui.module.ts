@@ -16,6 +16,9 @@ import { InMemoryInterruptStore } from './stores/in-memory-interrupt.store.js';
 import { INTERRUPT_STORE } from './stores/interrupt.store.js';
 import { InMemoryThreadOwnershipStore } from './stores/in-memory-thread-ownership.store.js';
 import { THREAD_OWNERSHIP_STORE } from './stores/thread-ownership.store.js';
+import { InMemoryRunSlotsStore } from './stores/in-memory-run-slots.store.js';
+import { RUN_SLOTS_STORE } from './stores/run-slots.store.js';
+import { RunAdmission } from './http/run-admission.service.js';
 import { AG_UI_HTTP_SETTINGS, resolveHttpSettings, type AgUiHttpSettings } from './http/http-settings.js';
 import { KeepAliveTicker } from './protocol/keep-alive.ticker.js';
 import { AgUiMetrics } from './metrics/ag-ui.metrics.js';
@@ -48,6 +51,12 @@ import { ToolRegistry } from './tools/tool.registry.js';
       inject: [AG_UI_MODULE_OPTIONS],
     },
     InterruptService,
+    RunAdmission,
+    {
+      provide: RUN_SLOTS_STORE,
+      useFactory: (options: AgUiModuleOptions) => options.runSlotsStore ?? new InMemoryRunSlotsStore(),
+      inject: [AG_UI_MODULE_OPTIONS],
+    },
     {
       provide: INTERRUPT_STORE,
       useFactory: (options: AgUiModuleOptions) => options.interruptStore ?? new InMemoryInterruptStore(),

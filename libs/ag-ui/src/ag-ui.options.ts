@@ -5,6 +5,7 @@ import type { ApprovalAuditor } from './interrupts/approval-auditor.js';
 import type { ChatModel } from './models/chat-model.interface.js';
 import type { InputLimits } from './protocol/input-limits.js';
 import type { InterruptStore } from './stores/interrupt.store.js';
+import type { RunSlotsStore } from './stores/run-slots.store.js';
 import type { ThreadOwnershipStore } from './stores/thread-ownership.store.js';
 import type { JsonSchema } from './tools/schema/json-schema.types.js';
 
@@ -16,8 +17,25 @@ export interface RunEventOptions {
   messagesSnapshot?: boolean;
 }
 
+/**
+ * Bounds of one run. Each can be set per agent (AgentDefinition) over the module's value; each
+ * has a stable code when hit (see docs/security.md, "Every run bounded").
+ */
+export interface RunBoundOptions {
+  /** Longest run, from RUN_STARTED to its end (default 10 min): past it model and tools are aborted, RUN_ERROR `RUN_TIMEOUT`. */
+  maxRunMs?: number;
+  /** Longest wait for one model turn's first chunk over all its attempts and backoff (default 90 s): RUN_ERROR `MODEL_DEADLINE`. */
+  modelDeadlineMs?: number;
+  /** `max_completion_tokens` (or `max_tokens`, see OpenAIChatModelOptions) on every model call (default 4096). */
+  maxOutputTokens?: number;
+  /** Bytes one run may write to its stream (default 8 MiB): RUN_ERROR `RUN_OUTPUT_LIMIT`. */
+  maxRunOutputBytes?: number;
+  /** Events one run may write to its stream (default 50 000): RUN_ERROR `RUN_OUTPUT_LIMIT`. */
+  maxRunEvents?: number;
+}
+
 /** One agent: a system prompt, a model and the limits of its tool loop. */
-export interface AgentDefinition {
+export interface AgentDefinition extends RunBoundOptions {
   /** URL segment and name: `POST /{path}/{id}`. Letters, digits, `-` and `_`. */
   id: string;
   description?: string;
@@ -69,7 +87,7 @@ export interface AgUiModuleExtras {
   infoEndpoint?: 'guarded' | 'public' | 'off';
 }
 
-export interface AgUiModuleOptions {
+export interface AgUiModuleOptions extends RunBoundOptions {
   /** One or more agents. With exactly one, `POST /{path}` runs it too. */
   agents: AgentDefinition[];
   /**
@@ -125,6 +143,15 @@ export interface AgUiModuleOptions {
   principalOf?: (user: unknown) => string | undefined;
   /** Where thread ownership is kept (default: in memory, for one instance). */
   threadOwnershipStore?: ThreadOwnershipStore;
+  /**
+   * Runs one principal may have open at once (default 4): one more is a 429 `TOO_MANY_RUNS` with
+   * Retry-After, before any stream. Counted in `runSlotsStore`. Anonymous runs are not counted per user.
+   */
+  maxConcurrentRuns?: number;
+  /** Where the per-principal run count is kept (default: in memory, for one instance; a shared store bounds all instances). */
+  runSlotsStore?: RunSlotsStore;
+  /** Streams this instance keeps open at once (default 10 000): one more is a 503 `SERVER_BUSY` with Retry-After. */
+  maxOpenStreams?: number;
   /** Bounds on messages, client tools, context and state, refused with a 400 before the stream opens. */
   inputLimits?: InputLimits;
   /**

@@ -5,6 +5,7 @@ import { DEFAULT_MODEL } from '../ag-ui.constants.js';
 import { AgentNotFoundError, InvalidRunInputError } from '../errors/ag-ui.error.js';
 import { ToolSchemaResolver } from '../tools/schema/tool-schema.resolver.js';
 import type { ToolSchema } from '../tools/schema/tool-schema.interface.js';
+import { resolveRunBounds, type RunBounds } from './run-bounds.js';
 
 export interface ResolvedAgent extends Required<Pick<AgentDefinition, 'id' | 'model' | 'maxSteps'>> {
   description?: string;
@@ -14,6 +15,8 @@ export interface ResolvedAgent extends Required<Pick<AgentDefinition, 'id' | 'mo
   events: Required<RunEventOptions>;
   /** The state schema, resolved at bootstrap. */
   stateSchema?: ToolSchema;
+  /** The run's bounds: the agent's, else the module's, else the defaults. */
+  bounds: RunBounds;
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]+$/;
@@ -38,7 +41,7 @@ export class AgentCatalog implements OnModuleInit {
       }
       const { stateSchema: _declared, ...definition } = agent;
       const events = { steps: false, messagesSnapshot: false, ...options.events, ...agent.events };
-      this.agents.set(agent.id, { ...definition, model: agent.model ?? defaultModel, maxSteps: agent.maxSteps ?? DEFAULT_MAX_STEPS, events });
+      this.agents.set(agent.id, { ...definition, model: agent.model ?? defaultModel, maxSteps: agent.maxSteps ?? DEFAULT_MAX_STEPS, events, bounds: resolveRunBounds(agent, options) });
     }
   }
 

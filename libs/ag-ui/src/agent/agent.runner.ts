@@ -12,6 +12,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from '../ag-ui.constants.js';
 import type { AgUiModuleOptions } from '../ag-ui.options.js';
+import { RunLimitError } from '../errors/ag-ui.error.js';
 import { InterruptService, type ApprovalRequest, type ResumeDecision } from '../interrupts/interrupt.service.js';
 import { logFields, logStack, logValue } from '../logging/log-value.js';
 import type { ChatModel, ModelToolDefinition } from '../models/chat-model.interface.js';
@@ -146,14 +147,15 @@ export class AgentRunner {
         live: false,
       };
       const { tools, transcript } = run;
+      const policy: ModelCallPolicy = { ...this.policy, deadlineMs: agent.bounds.modelDeadlineMs };
       if (resumed.length) await this.executeTools(run, resumed.map((decision) => this.resumeJob(run, decision)));
 
       for (let step = 1; step <= agent.maxSteps; step++) {
         const stepName = `model:${step}`;
         if (agent.events.steps) await sink({ type: EventType.STEP_STARTED, stepName } as BaseEvent);
         const turn = new TurnAssembler((toolName) => this.predictionFor(tools.backend.get(toolName)));
-        const request = { model: agent.model, instructions: agent.instructions, messages: transcript.forModel(), tools: tools.definitions, temperature: agent.temperature };
-        await callModel(this.model, request, context.signal, this.policy, context.logger, (chunk) => writeEach(sink, turn.accept(chunk)));
+        const request = { model: agent.model, instructions: agent.instructions, messages: transcript.forModel(), tools: tools.definitions, temperature: agent.temperature, maxOutputTokens: agent.bounds.maxOutputTokens };
+        await callModel(this.model, request, context.signal, policy, context.logger, (chunk) => writeEach(sink, turn.accept(chunk)));
         await writeEach(sink, turn.close());
         if (agent.events.steps) await sink({ type: EventType.STEP_FINISHED, stepName } as BaseEvent);
         run.usage.push(...turn.usage);
@@ -182,8 +184,11 @@ export class AgentRunner {
       }
       context.logger.warn(`Run ${logValue(input.runId)} reached maxSteps (${agent.maxSteps}) of agent "${agent.id}"`, logFields({ runId: input.runId, threadId: input.threadId, agentId: agent.id }));
       await this.finish(run, { result: { stopReason: 'max_steps', maxSteps: agent.maxSteps } });
-    } catch (error) {
-      if (init.signal.aborted) {
+    } catch (caught) {
+      // A run bound (duration, output) aborts the run too, but its client is still there to be told.
+      const bounded = init.signal.aborted && init.signal.reason instanceof RunLimitError;
+      const error = bounded ? init.signal.reason : caught;
+      if (init.signal.aborted && !bounded) {
         this.logger.debug(`Run ${logValue(input.runId)} stopped: the client disconnected`, logFields({ runId: input.runId, threadId: input.threadId }));
         return;
       }

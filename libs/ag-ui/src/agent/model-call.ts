@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import { ModelError } from '../errors/ag-ui.error.js';
+import { ModelDeadlineError, ModelError } from '../errors/ag-ui.error.js';
 import type { ChatModel, ChatModelChunk, ChatModelRequest } from '../models/chat-model.interface.js';
 import { linkedAbort, type LinkedAbort } from './linked-abort.js';
 
@@ -9,6 +9,8 @@ export interface ModelCallPolicy {
   maxDelayMs: number;
   /** Longest silence between two chunks (and before the first). */
   idleTimeoutMs: number;
+  /** Longest wait for the turn's first chunk over all attempts and backoff; none when unset. */
+  deadlineMs?: number;
 }
 
 /** Resolves after `ms`, or rejects at once when the signal aborts. */
@@ -76,6 +78,9 @@ class ModelCall {
   private attempts = 0;
   private streamed = false;
   private current: Attempt | undefined;
+  /** The turn's own abort, under the run's: its deadline stops the attempt and the backoff alike. */
+  private turn!: LinkedAbort;
+  private deadline: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly model: ChatModel,
@@ -86,6 +91,10 @@ class ModelCall {
   ) {}
 
   async run(onChunk: ChunkHandler): Promise<void> {
+    // One timer per turn, not per chunk: cleared at the first chunk, since no retry follows it.
+    this.turn = linkedAbort(this.runSignal);
+    const deadlineMs = this.policy.deadlineMs;
+    if (deadlineMs) this.deadline = setTimeout(() => this.turn.controller.abort(new ModelDeadlineError(deadlineMs)), deadlineMs);
     try {
       for (;;) {
         let result: IteratorResult<ChatModelChunk>;
@@ -105,13 +114,18 @@ class ModelCall {
           this.settle();
           return;
         }
-        this.streamed = true;
+        if (!this.streamed) {
+          this.streamed = true;
+          clearTimeout(this.deadline);
+        }
         // What the consumer throws is its own failure: it ends the call, never retried.
         const wait = onChunk(result.value);
         if (wait) await wait;
       }
     } finally {
+      clearTimeout(this.deadline);
       await this.close();
+      this.turn.release();
     }
   }
 
@@ -128,7 +142,7 @@ class ModelCall {
   }
 
   private start(): Attempt {
-    const abort = linkedAbort(this.runSignal);
+    const abort = linkedAbort(this.turn.signal);
     const limit = this.policy.idleTimeoutMs;
     const check = () => {
       const silentFor = attempt.waitingSince < 0 ? 0 : Date.now() - attempt.waitingSince;
@@ -152,11 +166,12 @@ class ModelCall {
   private async retryAfter(caught: unknown, timedOut: boolean): Promise<void> {
     const { runSignal, policy } = this;
     if (runSignal.aborted) throw runSignal.reason;
+    if (this.turn.signal.aborted) throw this.turn.signal.reason;
     const error = timedOut ? new ModelError('MODEL_TIMEOUT', `The model sent nothing for ${policy.idleTimeoutMs} ms`, true) : caught;
     if (!(error instanceof ModelError) || !error.retryable || this.streamed || this.attempts >= policy.maxRetries) throw error;
     const delay = backoff(this.attempts, policy, error);
     this.attempts++;
     this.logger.warn(`Model call failed (${error.code}); retry ${this.attempts} of ${policy.maxRetries} in ${Math.round(delay)} ms`);
-    await sleep(delay, runSignal);
+    await sleep(delay, this.turn.signal);
   }
 }

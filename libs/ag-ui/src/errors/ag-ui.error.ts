@@ -157,3 +157,48 @@ export class WriteTimeoutError extends AgUiError {
     super('WRITE_TIMEOUT', `The client read nothing for ${timeoutMs} ms while its stream waited to write`, 408);
   }
 }
+
+/**
+ * A bound of the run itself was reached (duration, model deadline, output). The run is aborted
+ * with it as the reason, and, unlike a disconnect, its client is still there: the stream ends
+ * with one RUN_ERROR carrying this code.
+ */
+export class RunLimitError extends AgUiError {}
+
+/** The run took longer than its `maxRunMs`. */
+export class RunTimeoutError extends RunLimitError {
+  constructor(limitMs: number) {
+    super('RUN_TIMEOUT', `The run took longer than its limit of ${limitMs} ms`, 504);
+  }
+}
+
+/** One model turn got no answer within `modelDeadlineMs`, over all its attempts and backoff. */
+export class ModelDeadlineError extends RunLimitError {
+  constructor(limitMs: number) {
+    super('MODEL_DEADLINE', `The model did not answer within ${limitMs} ms, retries included`, 504);
+  }
+}
+
+/** The run wrote more than `maxRunEvents` events or `maxRunOutputBytes` bytes. */
+export class RunOutputLimitError extends RunLimitError {
+  constructor(what: string) {
+    super('RUN_OUTPUT_LIMIT', `The run exceeded its output limit (${what})`, 507);
+  }
+}
+
+/** A principal already has `maxConcurrentRuns` runs open. Refused before any stream, with Retry-After. */
+export class TooManyRunsError extends AgUiError {
+  constructor(
+    limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('TOO_MANY_RUNS', `You have ${limit} runs open already: wait for one to end`, 429, { limit });
+  }
+}
+
+/** This instance has `maxOpenStreams` streams open. Refused before any stream, with Retry-After. */
+export class ServerBusyError extends AgUiError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('SERVER_BUSY', 'The server has too many open streams: try again shortly', 503);
+  }
+}

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Req, Res, UseGuards, type Type } from '@nestjs/common';
+import { EventType, type BaseEvent } from '@ag-ui/core';
 import { DEFAULT_PATH } from '../ag-ui.constants.js';
+import { RunLimitError, RunOutputLimitError, RunTimeoutError, ServerBusyError, TooManyRunsError } from '../errors/ag-ui.error.js';
 import type { AgUiModuleExtras } from '../ag-ui.options.js';
 import { ThreadAccess } from '../access/thread-access.service.js';
 import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
@@ -13,7 +15,7 @@ import { ClientProtocol } from '../protocol/client-protocol.js';
 import { EventStream } from '../protocol/event-stream.js';
 import { KeepAliveTicker } from '../protocol/keep-alive.ticker.js';
 import { negotiateEncoding } from '../protocol/media-type.js';
-import { checkInputLimits } from '../protocol/input-limits.js';
+import { checkInputLimits, jsonBoundsOf } from '../protocol/input-limits.js';
 import { parseRunInput } from '../protocol/run-input.parser.js';
 import { AgUiGuard, AG_UI_PUBLIC_HANDLER } from './ag-ui.guard.js';
 import { AgentInfoService, type AgentsInfo } from './agent-info.service.js';
@@ -21,6 +23,13 @@ import { AG_UI_HTTP_SETTINGS, type AgUiHttpSettings } from './http-settings.js';
 import { nodeExchangeOf, type PlatformRequest, type PlatformResponse } from './platform-exchange.js';
 import { readJsonBody } from './request-body.reader.js';
 import { toHttpException } from './http-error.js';
+import { RunAdmission, type AdmissionRelease } from './run-admission.service.js';
+
+/** Retry-After on the 429/503 before any stream: Nest's exception layer then sends it with the JSON, on either platform. */
+function setRetryAfter(res: PlatformResponse, seconds: number): void {
+  if ('raw' in res) (res as unknown as { header(name: string, value: string): unknown }).header('Retry-After', String(seconds));
+  else res.setHeader('Retry-After', String(seconds));
+}
 
 /** Express's request or Fastify's: the guards put `user` on whichever Nest hands them. */
 type AuthenticatedRequest = PlatformRequest & { user?: unknown };
@@ -43,6 +52,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
       private readonly keepAlive: KeepAliveTicker,
       private readonly metrics: AgUiMetrics,
+      private readonly admission: RunAdmission,
     ) {}
 
     list(@Req() req: AuthenticatedRequest): Promise<AgentsInfo> {
@@ -68,11 +78,14 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       let input;
       let principal: string | undefined;
       let resumed: ResumeDecision[];
+      let release: AdmissionRelease | undefined;
       try {
         agent = resolveAgent();
-        input = parseRunInput(await readJsonBody(exchange.req, exchange.body, this.settings.bodyLimit));
+        input = parseRunInput(await readJsonBody(exchange.req, exchange.body, this.settings.bodyLimit, jsonBoundsOf(this.settings.inputLimits)));
         checkInputLimits(input, this.settings.inputLimits);
         principal = this.access.identify(req.user);
+        // As soon as the principal is known: a refused run costs no store lookups, no interrupt consumed.
+        release = await this.admission.admit(principal);
         // A thread waiting for a human stays its owner's, even if the ownership store forgot it meanwhile.
         const pending = await this.interrupts.pendingFor(input.threadId, principal);
         await this.access.claim(input.threadId, principal);
@@ -80,10 +93,14 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         // Last, because it consumes the answered interrupts: nothing after it may refuse the run.
         resumed = await this.interrupts.resume(input, pending, principal, agent.id, { user: req.user, request: req as IncomingMessage });
       } catch (error) {
+        release?.();
+        if (error instanceof TooManyRunsError || error instanceof ServerBusyError) setRetryAfter(res, error.retryAfterSeconds);
         throw toHttpException(error);
       }
 
       const abort = new AbortController();
+      const bounds = agent.bounds;
+      const runTimer = setTimeout(() => abort.abort(new RunTimeoutError(bounds.maxRunMs)), bounds.maxRunMs);
       // From here on nothing is refused: the response is the stream's alone.
       const stream = new EventStream(exchange.takeResponse(), {
         encoding: negotiateEncoding(exchange.req.headers.accept),
@@ -113,14 +130,31 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         signal: abort.signal,
         logger: this.logger,
       };
+      // One add and compare per event; past a limit the run is aborted and only its terminal event is written, as RUN_ERROR.
+      let events = 0;
+      const sink = (event: BaseEvent) => {
+        if (++events <= bounds.maxRunEvents && stream.bytesWritten <= bounds.maxRunOutputBytes) return stream.write(event);
+        return this.overLimit(event, abort, stream, events > bounds.maxRunEvents ? `${bounds.maxRunEvents} events` : `${bounds.maxRunOutputBytes} bytes`);
+      };
       try {
-        await this.runner.runInto(agent, input, context, (event) => stream.write(event), resumed);
+        await this.runner.runInto(agent, input, context, sink, resumed);
       } catch (error) {
         // The runner reports its own failures as RUN_ERROR; reaching here is a bug.
         this.logger.error(`Stream of run ${logValue(input.runId)} broke`, logStack(error));
       } finally {
+        clearTimeout(runTimer);
+        release();
         stream.end();
       }
+    }
+
+    /** A write past the run's output limits: the first aborts the run; the runner's terminal event is then sent as the limit's RUN_ERROR. */
+    private overLimit(event: BaseEvent, abort: AbortController, stream: EventStream, what: string): Promise<void> | undefined {
+      if (!abort.signal.aborted) abort.abort(new RunOutputLimitError(what));
+      if (event.type !== EventType.RUN_FINISHED && event.type !== EventType.RUN_ERROR) return undefined;
+      const reason = abort.signal.reason;
+      const safe = reason instanceof RunLimitError ? reason : new RunOutputLimitError(what);
+      return stream.write({ type: EventType.RUN_ERROR, code: safe.code, message: safe.message } as BaseEvent);
     }
   }
 

@@ -17,6 +17,8 @@ export interface ChatModelRequest {
   messages: readonly Message[];
   tools: readonly ModelToolDefinition[];
   temperature?: number;
+  /** The most tokens the model may write in this turn; adapters send it as their provider's limit. */
+  maxOutputTokens?: number;
   /** Aborted when the client goes away or the run times out: the adapter must stop the provider request. */
   signal: AbortSignal;
 }

@@ -202,6 +202,19 @@ describe('OpenAIChatModel.stream', () => {
     expect(bodies[0]).not.toHaveProperty('temperature');
   });
 
+  it('sends maxOutputTokens as max_completion_tokens, or as max_tokens when configured so, and neither when unset', async () => {
+    const { client, bodies } = clientAnswering(() => sse([chunk({ content: 'ok' }, 'stop')]));
+    await collect(new OpenAIChatModel(client).stream(request({ maxOutputTokens: 321 })));
+    await collect(new OpenAIChatModel(client, { outputTokensParam: 'max_tokens' }).stream(request({ maxOutputTokens: 123 })));
+    await collect(new OpenAIChatModel(client).stream(request()));
+    expect(bodies[0]).toMatchObject({ max_completion_tokens: 321 });
+    expect(bodies[0]).not.toHaveProperty('max_tokens');
+    expect(bodies[1]).toMatchObject({ max_tokens: 123 });
+    expect(bodies[1]).not.toHaveProperty('max_completion_tokens');
+    expect(bodies[2]).not.toHaveProperty('max_tokens');
+    expect(bodies[2]).not.toHaveProperty('max_completion_tokens');
+  });
+
   it('throws MODEL_STREAM_INTERRUPTED when the stream ends without a finish reason', async () => {
     const { client } = clientAnswering(() => sse([chunk({ content: 'partial' })]));
     const seen: ChatModelChunk[] = [];

@@ -10,6 +10,12 @@ export interface OpenAIChatModelOptions {
    * servers reject the option: turn it off for them.
    */
   streamUsage?: boolean;
+  /**
+   * The parameter that carries the request's `maxOutputTokens`: `max_completion_tokens`
+   * (default: OpenAI's current name, the only one its reasoning models accept) or `max_tokens`
+   * (older OpenAI-compatible servers that know only that one).
+   */
+  outputTokensParam?: 'max_completion_tokens' | 'max_tokens';
 }
 
 /** Backend tools' definitions live as long as the app: each is converted once, not once per request. */
@@ -68,12 +74,14 @@ export function classifyOpenAIError(error: unknown): unknown {
 export class OpenAIChatModel implements ChatModel {
   readonly provider = 'openai';
   private readonly streamUsage: boolean;
+  private readonly legacyMaxTokens: boolean;
 
   constructor(
     private readonly client: OpenAI,
     options: OpenAIChatModelOptions = {},
   ) {
     this.streamUsage = options.streamUsage ?? true;
+    this.legacyMaxTokens = options.outputTokensParam === 'max_tokens';
   }
 
   stream(request: ChatModelRequest): AsyncIterable<ChatModelChunk> {
@@ -82,6 +90,10 @@ export class OpenAIChatModel implements ChatModel {
     if (this.streamUsage) params.stream_options = { include_usage: true };
     if (request.tools.length) params.tools = request.tools.map(toOpenAITool);
     if (request.temperature !== undefined) params.temperature = request.temperature;
+    if (request.maxOutputTokens !== undefined) {
+      if (this.legacyMaxTokens) params.max_tokens = request.maxOutputTokens;
+      else params.max_completion_tokens = request.maxOutputTokens;
+    }
     return { [Symbol.asyncIterator]: () => new OpenAIChunkReader(this.client, params, request, this.provider) };
   }
 }

@@ -41,6 +41,8 @@ export class EventStream {
   /** Set when the write timeout cut the client off: the reason `onClientGone` receives. */
   private cutOff?: WriteTimeoutError;
   private draining?: Promise<void>;
+  /** Encoded output so far (string length for SSE, bytes for protobuf): one add per event, for the run's output limit. */
+  bytesWritten = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -96,6 +98,7 @@ export class EventStream {
   write(event: BaseEvent): Promise<void> | undefined {
     if (this.clientGone || this.ended) return undefined;
     const data = this.encode(this.protocol.adapt(event));
+    this.bytesWritten += data.length;
     if (TERMINAL.has(event.type)) this.end(data);
     else if (!this.res.write(data)) return this.drained();
     return undefined;
