@@ -1,5 +1,5 @@
 export { AgUiModule } from './ag-ui.module.js';
-export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions, RunEventOptions } from './ag-ui.options.js';
+export type { AgUiModuleOptions, AgUiModuleExtras, AgentDefinition, RetryOptions, RunBoundOptions, RunEventOptions } from './ag-ui.options.js';
 export { AG_UI_MODULE_OPTIONS, CHAT_MODEL } from './ag-ui.constants.js';
 
 export { AgentRunner } from './agent/agent.runner.js';
@@ -33,6 +33,8 @@ export { THREAD_OWNERSHIP_STORE, type ThreadOwnershipStore } from './stores/thre
 export { InMemoryThreadOwnershipStore, type InMemoryThreadOwnershipStoreOptions } from './stores/in-memory-thread-ownership.store.js';
 export { INTERRUPT_STORE, type InterruptStore } from './stores/interrupt.store.js';
 export { InMemoryInterruptStore, type InMemoryInterruptStoreOptions } from './stores/in-memory-interrupt.store.js';
+export { RUN_SLOTS_STORE, type RunSlotsStore } from './stores/run-slots.store.js';
+export { InMemoryRunSlotsStore } from './stores/in-memory-run-slots.store.js';
 export type { PendingInterrupt } from './interrupts/pending-interrupt.js';
 export { TOOL_APPROVAL_REASON } from './interrupts/interrupt.service.js';
 export { APPROVAL_AUDIT, type ApprovalAuditor, type ApprovalAuditEntry, type ApprovalOutcome } from './interrupts/approval-auditor.js';
@@ -49,6 +51,12 @@ export {
   EditRefusedError,
   AuditUnavailableError,
   AgentNotFoundError,
+  RunLimitError,
+  RunTimeoutError,
+  ModelDeadlineError,
+  RunOutputLimitError,
+  TooManyRunsError,
+  ServerBusyError,
   InvalidRunInputError,
   ModelError,
   PayloadTooLargeError,
