@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ModelError } from '../errors/ag-ui.error.js';
+import { ModelDeadlineError, ModelError } from '../errors/ag-ui.error.js';
 import type { ChatModel, ChatModelChunk, ChatModelRequest } from '../models/chat-model.interface.js';
 import { callModel, sleep, type ModelCallPolicy } from './model-call.js';
 
@@ -245,6 +245,34 @@ describe('callModel', () => {
     expect(chunks).toHaveLength(5);
     // Longer in total than the idle limit, which is the point.
     expect(elapsedMs).toBeGreaterThan(60);
+  });
+
+  it('gives up on a model that keeps timing out once deadlineMs has passed over all attempts, with MODEL_DEADLINE', async () => {
+    const model = new ScriptedModel([{ hang: true }]);
+    const { error, elapsedMs } = await run(model, { policy: { ...policy, maxRetries: 10, idleTimeoutMs: 40, deadlineMs: 100 } });
+    expect(error).toBeInstanceOf(ModelDeadlineError);
+    expect((error as ModelDeadlineError).code).toBe('MODEL_DEADLINE');
+    // Two or three 40 ms attempts fit in 100 ms; ten retries would not have.
+    expect(model.attempts).toBeGreaterThanOrEqual(2);
+    expect(model.attempts).toBeLessThanOrEqual(3);
+    expect(elapsedMs).toBeLessThan(400);
+    expect(model.requests.at(-1)!.signal.aborted).toBe(true);
+  });
+
+  it('stops the backoff between attempts at the deadline too', async () => {
+    const model = new ScriptedModel([{ error: retryable('MODEL_RATE_LIMITED', 60) }]);
+    const { error, elapsedMs } = await run(model, { policy: { ...policy, maxDelayMs: 60_000, deadlineMs: 50 } });
+    expect((error as ModelError).code).toBe('MODEL_DEADLINE');
+    expect(model.attempts).toBe(1);
+    expect(elapsedMs).toBeLessThan(400);
+  });
+
+  it('does not apply the deadline once the model streams: a long answer is the idle timeout’s and the run’s to bound', async () => {
+    const model = new ScriptedModel([{ chunks: [text('1'), text('2'), text('3'), text('4')], gapMs: 25 }]);
+    const { chunks, error, elapsedMs } = await run(model, { policy: { ...policy, deadlineMs: 40 } });
+    expect(error).toBeUndefined();
+    expect(chunks).toHaveLength(4);
+    expect(elapsedMs).toBeGreaterThan(40);
   });
 
   it('rethrows the run signal reason when the run is aborted, without retrying', async () => {
