@@ -2,7 +2,7 @@ import { Logger, type DynamicModule, type INestApplication, type LoggerService, 
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AgUiModule, type AgUiModuleExtras, type AgUiModuleOptions } from 'nestjs-ag-ui';
+import { AgUiModule, agUiBodyGate, type AgUiModuleExtras, type AgUiModuleOptions } from 'nestjs-ag-ui';
 import { FakeOpenAIServer } from './fake-openai.server.js';
 
 /** The HTTP platforms the module supports; the specs that touch the transport run on each. */
@@ -41,6 +41,8 @@ export interface TestAppOptions extends ModuleMetadata {
   agUiModule?: (options: AgUiModuleOptions) => DynamicModule;
   /** Nest's own JSON body parser; off means the module reads bodies itself (on Express; Fastify still parses JSON with its built-in parser). */
   bodyParser?: boolean;
+  /** On Express, `app.use(agUiBodyGate())` before Nest's parser, as recommended (default true); off is the old setting. */
+  bodyGate?: boolean;
   /** A fake model server started by the test, for configs that must know its URL up front. */
   fake?: FakeOpenAIServer;
 }
@@ -93,6 +95,8 @@ async function startAppAgainst(fake: FakeOpenAIServer, setup: TestAppOptions): P
       ? moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter({ bodyLimit: options.bodyLimit ?? MODULE_BODY_LIMIT, ...setup.fastify }), appOptions)
       : moduleRef.createNestApplication<NestExpressApplication>(appOptions);
   Logger.overrideLogger(logger);
+  // The recommended setting: Nest's JSON parser for the app's own routes, never for the module's (read after the guards).
+  if (platform === 'express' && setup.bodyGate !== false) app.use(agUiBodyGate(setup.extras?.path));
   setup.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

@@ -29,6 +29,7 @@ export { OpenAIChatModel, type OpenAIChatModelOptions } from './models/openai.ch
 export { OfflineChatModel, type OfflineChatModelOptions } from './models/offline.chat-model.js';
 
 export type { InputLimits } from './protocol/input-limits.js';
+export { agUiBodyGate } from './http/body-reading.check.js';
 export { THREAD_OWNERSHIP_STORE, type ThreadOwnershipStore } from './stores/thread-ownership.store.js';
 export { InMemoryThreadOwnershipStore, type InMemoryThreadOwnershipStoreOptions } from './stores/in-memory-thread-ownership.store.js';
 export { INTERRUPT_STORE, type InterruptStore } from './stores/interrupt.store.js';

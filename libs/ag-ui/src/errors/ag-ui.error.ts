@@ -45,6 +45,20 @@ export class PayloadTooLargeError extends AgUiError {
   }
 }
 
+/** Client JSON nested deeper than `inputLimits.maxDepth`: refused on the raw text, before it is parsed. */
+export class InputTooDeepError extends AgUiError {
+  constructor(limit: number) {
+    super('INPUT_TOO_DEEP', `JSON nested deeper than the limit of ${limit}`, 400, { limit });
+  }
+}
+
+/** Client JSON with a string or an item count over `inputLimits.maxStringChars` / `maxJsonItems`, refused before it is parsed. */
+export class InputTooComplexError extends AgUiError {
+  constructor(problem: string, limit: number) {
+    super('INPUT_TOO_COMPLEX', `JSON with ${problem}`, 413, { limit });
+  }
+}
+
 export class AgentNotFoundError extends AgUiError {
   // The id comes from the URL, percent-decoded: quoted safe and short, as apps may log the message.
   constructor(agentId: string, message = `No agent named "${logValue(agentId, 64)}"`) {

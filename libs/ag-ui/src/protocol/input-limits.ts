@@ -1,5 +1,6 @@
 import type { RunAgentInput } from '@ag-ui/core';
 import { InvalidIdError, InvalidRunInputError } from '../errors/ag-ui.error.js';
+import type { JsonBounds } from './json-bounds.scanner.js';
 
 /** Bounds on what a client may send in one run, beyond the body size; each is checked before the stream opens. */
 export interface InputLimits {
@@ -31,6 +32,17 @@ export interface InputLimits {
    * `/^[A-Za-z0-9_-]{1,64}$/`, OpenAI's rule for function names). Else a 400 `INVALID_ID`.
    */
   toolNamePattern?: RegExp;
+  /**
+   * Nesting of objects and arrays anywhere in the body (default 64), checked on the raw text before
+   * it is parsed: covers messages, content parts and their metadata, tools, state, context,
+   * forwardedProps and resume payloads alike. Deeper is a 400 `INPUT_TOO_DEEP`. Also the bound on
+   * a tool's arguments from the model (a tool error for the model when over).
+   */
+  maxDepth?: number;
+  /** Characters of one JSON string in the body (default 1 048 576); longer is a 413 `INPUT_TOO_COMPLEX`. */
+  maxStringChars?: number;
+  /** Array items plus object keys in the whole body (default 100 000); more is a 413 `INPUT_TOO_COMPLEX`. */
+  maxJsonItems?: number;
 }
 
 const DEFAULTS: Required<InputLimits> = {
@@ -44,7 +56,19 @@ const DEFAULTS: Required<InputLimits> = {
   maxIdLength: 128,
   idPattern: /^[A-Za-z0-9_.:-]+$/,
   toolNamePattern: /^[A-Za-z0-9_-]{1,64}$/,
+  maxDepth: 64,
+  maxStringChars: 1_048_576,
+  maxJsonItems: 100_000,
 };
+
+/** The shape bounds of client JSON (depth, string length, items) from the configured limits. */
+export function jsonBoundsOf(configured: InputLimits = {}): JsonBounds {
+  return {
+    maxDepth: configured.maxDepth ?? DEFAULTS.maxDepth,
+    maxStringChars: configured.maxStringChars ?? DEFAULTS.maxStringChars,
+    maxItems: configured.maxJsonItems ?? DEFAULTS.maxJsonItems,
+  };
+}
 
 /** The JSON size of client data; data nested too deep to serialize is refused rather than crashing the request. */
 function bytesOf(value: unknown, field: string): number {
