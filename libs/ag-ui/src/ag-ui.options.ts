@@ -28,7 +28,7 @@ export interface RunBoundOptions {
   modelDeadlineMs?: number;
   /** `max_completion_tokens` (or `max_tokens`, see OpenAIChatModelOptions) on every model call (default 4096). */
   maxOutputTokens?: number;
-  /** Bytes one run may write to its stream (default 8 MiB): RUN_ERROR `RUN_OUTPUT_LIMIT`. */
+  /** Bytes one run may write to its stream (default 64 MiB): RUN_ERROR `RUN_OUTPUT_LIMIT`. */
   maxRunOutputBytes?: number;
   /** Events one run may write to its stream (default 50 000): RUN_ERROR `RUN_OUTPUT_LIMIT`. */
   maxRunEvents?: number;

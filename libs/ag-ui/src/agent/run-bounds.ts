@@ -6,14 +6,15 @@ export type RunBounds = Required<RunBoundOptions>;
  * Defaults, and why. A run: 10 minutes, past any interactive exchange yet short enough that a
  * stuck one frees its model request and slot. A model turn: 90 s to its first chunk, retries
  * and backoff included, which lets one idle timeout (60 s) be retried once but not three times.
- * Output: 4096 tokens a turn is a long answer on every current model; 8 MiB and 50 000 events
- * a run are far over a long tool loop's stream, yet far under what breaks a buffer.
+ * Output: 4096 tokens a turn is a long answer on every current model; 64 MiB and 50 000 events
+ * a run are far over a long tool loop's stream (tools' progress and state included), yet far
+ * under what breaks a buffer (a RangeError past 512 MiB).
  */
 export const DEFAULT_RUN_BOUNDS: RunBounds = {
   maxRunMs: 10 * 60_000,
   modelDeadlineMs: 90_000,
   maxOutputTokens: 4096,
-  maxRunOutputBytes: 8 * 1024 * 1024,
+  maxRunOutputBytes: 64 * 1024 * 1024,
   maxRunEvents: 50_000,
 };
 
