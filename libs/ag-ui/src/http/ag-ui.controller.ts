@@ -100,22 +100,29 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
 
       const abort = new AbortController();
       const bounds = agent.bounds;
+      let stream: EventStream;
+      try {
+        // From here on nothing is refused: the response is the stream's alone.
+        stream = new EventStream(exchange.takeResponse(), {
+          encoding: negotiateEncoding(exchange.req.headers.accept),
+          keepAlive: this.keepAlive,
+          writeTimeoutMs: this.settings.writeTimeoutMs,
+          protocol: ClientProtocol.of(input),
+        });
+        stream.open(exchange.req, (cutOff) => {
+          if (cutOff) {
+            // A client that stops reading is treated as gone, once, so it cannot hold the run and its buffers.
+            this.metrics.slowClientCutOff();
+            this.logger.warn(`Run ${logValue(input.runId)} cut off: ${cutOff.message} (${cutOff.code})`, logFields({ runId: input.runId, threadId: input.threadId, code: cutOff.code }));
+          }
+          abort.abort(cutOff ?? new Error('client disconnected'));
+        });
+      } catch (error) {
+        // A stream that cannot even open (a bug) must not keep its slot.
+        release();
+        throw error;
+      }
       const runTimer = setTimeout(() => abort.abort(new RunTimeoutError(bounds.maxRunMs)), bounds.maxRunMs);
-      // From here on nothing is refused: the response is the stream's alone.
-      const stream = new EventStream(exchange.takeResponse(), {
-        encoding: negotiateEncoding(exchange.req.headers.accept),
-        keepAlive: this.keepAlive,
-        writeTimeoutMs: this.settings.writeTimeoutMs,
-        protocol: ClientProtocol.of(input),
-      });
-      stream.open(exchange.req, (cutOff) => {
-        if (cutOff) {
-          // A client that stops reading is treated as gone, once, so it cannot hold the run and its buffers.
-          this.metrics.slowClientCutOff();
-          this.logger.warn(`Run ${logValue(input.runId)} cut off: ${cutOff.message} (${cutOff.code})`, logFields({ runId: input.runId, threadId: input.threadId, code: cutOff.code }));
-        }
-        abort.abort(cutOff ?? new Error('client disconnected'));
-      });
 
       const context: RunContextInit = {
         agentId: agent.id,
