@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { agUiBodyGate } from 'nestjs-ag-ui';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,8 +26,8 @@ async function bootstrap(): Promise<void> {
   const trustProxy = process.env.TRUST_PROXY === '1';
   if (trustProxy) app.set('trust proxy', 1);
   app.use(securityHeaders(trustProxy));
-  // Conversations outgrow Nest's default 100 kB JSON limit; match the module's 4 MiB.
-  app.useBodyParser('json', { limit: '4mb' });
+  // The agents' bodies are read by AgUiModule after its guards; Nest's parser (100 kB) keeps the other routes (login).
+  app.use(agUiBodyGate());
   // A page on another origin sends the token in Authorization, so the preflight must allow that header.
   app.enableCors({ origin: corsOrigins(), methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type', 'accept'] });
   // The chat page at `/`: static files answer only GETs of files that exist, so /agents and /auth still reach their routes.

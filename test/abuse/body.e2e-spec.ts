@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Injectable, UnauthorizedException, type CanActivate } from '@nestjs/common';
+import { EventType } from '@ag-ui/core';
+import { AgentTool, ToolParam } from 'nestjs-ag-ui';
+import { ofType } from '../support/ag-ui.assertions.js';
+import { runWithHttpAgent } from '../support/http-agent.client.js';
 import { expectValidRun } from '../support/ag-ui.assertions.js';
 import { parseSse, userMessage } from '../support/http-agent.client.js';
 import { PLATFORMS, startTestApp, type TestApp } from '../support/test-app.js';
@@ -10,6 +14,17 @@ import { PLATFORMS, startTestApp, type TestApp } from '../support/test-app.js';
 class NoTokenGuard implements CanActivate {
   canActivate(): boolean {
     throw new UnauthorizedException();
+  }
+}
+
+/** A tool whose argument the model could nest without bound. */
+@Injectable()
+class EchoTool {
+  calls = 0;
+  @AgentTool({ description: 'Echo a value' })
+  echo(@ToolParam('value', { schema: { type: 'array' } }) value: unknown[]) {
+    this.calls++;
+    return value;
   }
 }
 
@@ -145,5 +160,22 @@ describe('bodies: an app whose parser still reads the module\'s bodies (express)
     const response = await postText(app, bodyWith({ ...base(), forwardedProps: { a: '__DEEP__' } }, deepArray(100)));
     expect(await response.json()).toMatchObject({ statusCode: 400, error: 'INPUT_TOO_DEEP' });
     expect(app.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('bodies: tool arguments from the model go through the same bounds', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ providers: [EchoTool] });
+  });
+  afterAll(() => app.close());
+
+  it('gives the model the standard tool error for arguments nested past maxDepth, and never calls the tool', async () => {
+    app.fake.enqueue({ kind: 'tool-calls', calls: [{ id: 'deep', name: 'echo', args: `{"value":${deepArray(10_000)}}` }] }, { kind: 'text', text: 'done' });
+    const result = await runWithHttpAgent({ url: app.agentUrl, messages: [userMessage('go')] });
+    await expectValidRun(result.events, result.input);
+    const [toolResult] = ofType(result.events, EventType.TOOL_CALL_RESULT);
+    expect(toolResult.content).toMatch(/^Error: The arguments were refused: JSON nested deeper than the limit of 64/);
+    expect(app.app.get(EchoTool).calls).toBe(0);
   });
 });

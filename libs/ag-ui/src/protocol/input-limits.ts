@@ -39,7 +39,7 @@ export interface InputLimits {
    * a tool's arguments from the model (a tool error for the model when over).
    */
   maxDepth?: number;
-  /** Characters of one JSON string in the body (default 1 048 576); longer is a 413 `INPUT_TOO_COMPLEX`. */
+  /** Characters of one JSON string in the body (default 4 194 304, the default body limit: a long string costs linear time; lower it to bound one field); longer is a 413 `INPUT_TOO_COMPLEX`. */
   maxStringChars?: number;
   /** Array items plus object keys in the whole body (default 100 000); more is a 413 `INPUT_TOO_COMPLEX`. */
   maxJsonItems?: number;
@@ -57,7 +57,7 @@ const DEFAULTS: Required<InputLimits> = {
   idPattern: /^[A-Za-z0-9_.:-]+$/,
   toolNamePattern: /^[A-Za-z0-9_-]{1,64}$/,
   maxDepth: 64,
-  maxStringChars: 1_048_576,
+  maxStringChars: 4 * 1024 * 1024,
   maxJsonItems: 100_000,
 };
 

@@ -32,10 +32,16 @@ export function scanJsonBounds(text: string, bounds: JsonBounds): void {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
       const start = i;
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === BACKSLASH) i++;
-        else if (d === QUOTE) break;
+      // The closing quote is the next one not escaped: found natively, so long strings cost little.
+      for (;;) {
+        i = text.indexOf('"', i + 1);
+        if (i < 0) {
+          i = length;
+          break;
+        }
+        let backslashes = 0;
+        while (text.charCodeAt(i - 1 - backslashes) === BACKSLASH) backslashes++;
+        if (backslashes % 2 === 0) break;
       }
       if (i - start - 1 > maxStringChars) throw new InputTooComplexError(`a string of ${i - start - 1} characters, above the limit of ${maxStringChars}`, maxStringChars);
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {

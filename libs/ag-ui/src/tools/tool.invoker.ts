@@ -6,6 +6,8 @@ import type { RunContext } from '../agent/run-context.js';
 import { AgUiError } from '../errors/ag-ui.error.js';
 import { logFields, logStack, logValue } from '../logging/log-value.js';
 import { AgUiMetrics } from '../metrics/ag-ui.metrics.js';
+import { jsonBoundsOf } from '../protocol/input-limits.js';
+import { scanJsonBounds, type JsonBounds } from '../protocol/json-bounds.scanner.js';
 import { removeOmittedNulls } from './schema/strict-json-schema.js';
 import type { RegisteredTool } from './tool.registry.js';
 
@@ -49,6 +51,8 @@ export class ToolInvoker {
   private readonly logger = new Logger('AgUiTools');
   private readonly defaultTimeoutMs: number;
   private readonly abortGraceMs: number;
+  /** The model's arguments are client-steerable JSON: the body's shape bounds apply to them too. */
+  private readonly argumentBounds: JsonBounds;
 
   constructor(
     @Inject(AG_UI_MODULE_OPTIONS) options: AgUiModuleOptions,
@@ -56,11 +60,17 @@ export class ToolInvoker {
   ) {
     this.defaultTimeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
     this.abortGraceMs = Math.max(0, options.toolAbortGraceMs ?? DEFAULT_TOOL_ABORT_GRACE_MS);
+    this.argumentBounds = jsonBoundsOf(options.inputLimits);
   }
 
   /** Parses and checks the model's argument text; what fails becomes the tool result the model reads. */
   async check(tool: RegisteredTool, argumentsText: string): Promise<{ ok: true; value: unknown } | { ok: false; outcome: ToolOutcome }> {
     let parsed: unknown;
+    try {
+      scanJsonBounds(argumentsText, this.argumentBounds);
+    } catch (error) {
+      return { ok: false, outcome: { content: '', error: `The arguments were refused: ${(error as Error).message}. Call ${tool.name} again with simpler arguments.` } };
+    }
     try {
       parsed = argumentsText.trim() ? JSON.parse(argumentsText) : {};
     } catch {
