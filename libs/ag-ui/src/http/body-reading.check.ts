@@ -10,25 +10,31 @@ const HIDDEN_FRAMING = Symbol('agUiFraming');
 
 type TaggedRequest = IncomingMessage & { [ORIGINAL_TYPE]?: string; [HIDDEN_FRAMING]?: Record<string, string | undefined> };
 
-/** Whether a URL path is the module's: `/{path}` or `/{path}/{agentId}`, under any global prefix. */
-function isModulePath(url: string | undefined, path: string): boolean {
+/** Whether a URL is `/{path}` or `/{path}/{agentId}`: `path` as mounted, global prefix included. */
+function isModuleUrl(url: string | undefined, path: string): boolean {
   const pathname = (url ?? '').split('?', 1)[0].replace(/\/+$/, '');
-  const at = pathname.lastIndexOf(`/${path}`);
-  if (at < 0) return false;
-  const rest = pathname.slice(at + path.length + 1);
-  return rest === '' || (rest.startsWith('/') && !rest.includes('/', 1));
+  const mount = `/${path.replace(/^\/+|\/+$/g, '')}`;
+  if (!pathname.startsWith(mount)) return false;
+  const rest = pathname.slice(mount.length);
+  return rest === '' || (rest.startsWith('/') && rest.length > 1 && !rest.includes('/', 1));
+}
+
+/** Whether a Fastify route pattern is one of the module's (`…/{path}` or `…/{path}/:agentId`, under any global prefix). */
+function isModuleRoute(pattern: string | undefined, path: string): boolean {
+  const trimmed = (pattern ?? '').replace(/\/+$/, '');
+  return trimmed.endsWith(`/${path}`) || trimmed.endsWith(`/${path}/:agentId`);
 }
 
 /**
  * Express middleware for apps that keep Nest's JSON parser for their other routes: `app.use(agUiBodyGate())`
  * before any body parser (in main.ts, before `useBodyParser`), with the module's `path` if not
- * `agents`. On the module's POSTs it sets the body's framing headers aside, so every body-parser
+ * `agents`, global prefix included (`agUiBodyGate('api/agents')` under `setGlobalPrefix('api')`). On the module's POSTs it sets the body's framing headers aside, so every body-parser
  * sees a request without a body and skips it; the module puts them back when it reads the body
  * itself, after the guards (node's parser frames the body either way).
  */
 export function agUiBodyGate(path = 'agents') {
   return function agUiBodyGate(req: IncomingMessage, _res: ServerResponse, next: () => void): void {
-    if (req.method === 'POST' && isModulePath(req.url, path)) {
+    if (req.method === 'POST' && isModuleUrl(req.url, path)) {
       const headers = req.headers;
       (req as TaggedRequest)[HIDDEN_FRAMING] = { 'content-length': headers['content-length'], 'transfer-encoding': headers['transfer-encoding'] };
       delete headers['content-length'];
@@ -47,7 +53,7 @@ export function restoreBodyFraming(req: IncomingMessage): void {
 }
 
 interface FastifyLike {
-  addHook(name: string, hook: (request: { raw: TaggedRequest }, reply: unknown, done: () => void) => void): unknown;
+  addHook(name: string, hook: (request: { raw: TaggedRequest; routeOptions?: { url?: string } }, reply: unknown, done: () => void) => void): unknown;
   addContentTypeParser(type: string, parser: (request: unknown, payload: unknown, done: (err: null, body: undefined) => void) => void): unknown;
 }
 
@@ -85,7 +91,7 @@ export class BodyReadingCheck implements OnApplicationBootstrap {
       // the real type is put back before the handler, which reads the body from request.raw.
       fastify.addHook('onRequest', (request, _reply, done) => {
         const raw = request.raw;
-        if (raw.method === 'POST' && isModulePath(raw.url, path)) {
+        if (raw.method === 'POST' && isModuleRoute(request.routeOptions?.url, path)) {
           raw[ORIGINAL_TYPE] = raw.headers['content-type'] ?? '';
           raw.headers['content-type'] = DEFERRED_TYPE;
         }
