@@ -1,23 +1,14 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { EventType, type BaseEvent, type Interrupt } from '@ag-ui/core';
 import { randomUUID } from 'node:crypto';
 import { expectValidRun, ofType } from '../support/ag-ui.assertions.js';
 import { parseSse, runWithHttpAgent, userMessage } from '../support/http-agent.client.js';
 import { startExampleApp, type ExampleApp } from '../support/example-app.process.js';
 import { PLATFORMS, startTestApp, type TestApp } from '../support/test-app.js';
+import { HeaderUserGuard } from '../fixtures/header-user.guard.js';
 import { ApprovalPolicyTools, RecordingAuditor } from '../fixtures/approval-policy.tools.js';
 
 type AnyEvent = BaseEvent & Record<string, any>;
 
-/** The user is whoever the `x-user` header names: enough to tell approvers apart. */
-@Injectable()
-class HeaderUserGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: unknown }>();
-    request.user = { id: request.headers['x-user'] ?? 'alice' };
-    return true;
-  }
-}
 
 type Answer = { status: number; json?: any; events?: AnyEvent[] };
 

@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EventType, type BaseEvent } from '@ag-ui/core';
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { parseSse } from 'nestjs-ag-ui/testing';
 import { expectValidRun, ofType } from '../support/ag-ui.assertions.js';
 import { userMessage } from '../support/http-agent.client.js';
 import { PLATFORMS, startTestApp, type TestApp } from '../support/test-app.js';
+import { HeaderUserGuard } from '../fixtures/header-user.guard.js';
 
 type AnyEvent = BaseEvent & Record<string, any>;
 
-/** The user is whoever the `x-user` header names. */
-@Injectable()
-class HeaderUserGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string>; user?: unknown }>();
-    request.user = { id: request.headers['x-user'] ?? 'alice' };
-    return true;
-  }
-}
 
 interface Sent {
   input: { threadId: string; runId: string };

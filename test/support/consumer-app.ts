@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopProcess } from './child-process.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const LIBRARY = join(REPO, 'libs/ag-ui');
@@ -115,11 +116,7 @@ export async function startApp(dir: string, node: string, env: NodeJS.ProcessEnv
   return {
     url,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
+    stop: () => stopProcess(child),
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { stopProcess } from './child-process.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const READY = /AG-UI endpoint: POST (http:\/\/[^/\s]+)\//;
@@ -42,10 +42,6 @@ export async function startExampleApp(env: Record<string, string> = {}): Promise
   return {
     url,
     output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
+    stop: () => stopProcess(child),
   };
 }
