@@ -7,6 +7,7 @@ import { AG_UI_OPTIONS_CHECK, checkModuleOptions } from './ag-ui-options.check.j
 import { AgentCatalog } from './agent/agent.catalog.js';
 import { AgentRunner } from './agent/agent.runner.js';
 import { AgentInfoService } from './http/agent-info.service.js';
+import { RunAccess } from './access/run-access.service.js';
 import { ThreadAccess } from './access/thread-access.service.js';
 import { GuardResolver } from './http/guard.resolver.js';
 import { APPROVAL_AUDIT } from './interrupts/approval-auditor.js';
@@ -45,6 +46,7 @@ import { ToolRegistry } from './tools/tool.registry.js';
     AgentInfoService,
     GuardResolver,
     ThreadAccess,
+    RunAccess,
     {
       provide: THREAD_OWNERSHIP_STORE,
       useFactory: (options: AgUiModuleOptions) => options.threadOwnershipStore ?? new InMemoryThreadOwnershipStore(),

@@ -4,11 +4,12 @@ import { EventType, type BaseEvent } from '@ag-ui/core';
 import { DEFAULT_PATH } from '../ag-ui.constants.js';
 import { RunLimitError, RunOutputLimitError, RunTimeoutError, ServerBusyError, TooManyRunsError } from '../errors/ag-ui.error.js';
 import type { AgUiModuleExtras } from '../ag-ui.options.js';
+import { RunAccess } from '../access/run-access.service.js';
 import { ThreadAccess } from '../access/thread-access.service.js';
 import { AgentCatalog, type ResolvedAgent } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
 import type { RunContextInit } from '../agent/run-context.js';
-import { InterruptService, type ResumeDecision } from '../interrupts/interrupt.service.js';
+import type { ResumeDecision } from '../interrupts/interrupt.service.js';
 import { logFields, logStack, logValue } from '../logging/log-value.js';
 import { AgUiMetrics } from '../metrics/ag-ui.metrics.js';
 import { ClientProtocol } from '../protocol/client-protocol.js';
@@ -48,7 +49,7 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
       private readonly runner: AgentRunner,
       private readonly info: AgentInfoService,
       private readonly access: ThreadAccess,
-      private readonly interrupts: InterruptService,
+      private readonly runAccess: RunAccess,
       @Inject(AG_UI_HTTP_SETTINGS) private readonly settings: AgUiHttpSettings,
       private readonly keepAlive: KeepAliveTicker,
       private readonly metrics: AgUiMetrics,
@@ -86,12 +87,8 @@ export function createAgUiController(extras: AgUiModuleExtras): Type<unknown> {
         principal = this.access.identify(req.user);
         // As soon as the principal is known: a refused run costs no store lookups, no interrupt consumed.
         release = await this.admission.admit(principal);
-        // A thread waiting for a human stays its owner's, even if the ownership store forgot it meanwhile.
-        const pending = await this.interrupts.pendingFor(input.threadId, principal);
-        await this.access.claim(input.threadId, principal);
-        await this.catalog.checkState(agent, input.state);
         // Last, because it consumes the answered interrupts: nothing after it may refuse the run.
-        resumed = await this.interrupts.resume(input, pending, principal, agent.id, { user: req.user, request: req as IncomingMessage });
+        resumed = await this.runAccess.open(agent, input, principal, { user: req.user, request: req as IncomingMessage });
       } catch (error) {
         release?.();
         if (error instanceof TooManyRunsError || error instanceof ServerBusyError) setRetryAfter(res, error.retryAfterSeconds);

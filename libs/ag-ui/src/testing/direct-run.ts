@@ -1,12 +1,12 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import type { BaseEvent } from '@ag-ui/core';
 import type { IncomingMessage } from 'node:http';
+import { RunAccess } from '../access/run-access.service.js';
 import { ThreadAccess } from '../access/thread-access.service.js';
 import { AgentCatalog } from '../agent/agent.catalog.js';
 import { AgentRunner } from '../agent/agent.runner.js';
 import type { RunContextInit } from '../agent/run-context.js';
 import { AG_UI_HTTP_SETTINGS, type AgUiHttpSettings } from '../http/http-settings.js';
-import { InterruptService } from '../interrupts/interrupt.service.js';
 import { checkInputLimits } from '../protocol/input-limits.js';
 import { parseRunInput } from '../protocol/run-input.parser.js';
 import { AgentRunRefusedError } from './agent-run-refused.error.js';
@@ -34,7 +34,7 @@ export async function runAgentDirectly(app: INestApplicationContext, agentId: st
   const catalog = app.get(AgentCatalog, { strict: false });
   const runner = app.get(AgentRunner, { strict: false });
   const access = app.get(ThreadAccess, { strict: false });
-  const interrupts = app.get(InterruptService, { strict: false });
+  const runAccess = app.get(RunAccess, { strict: false });
   const settings = app.get<AgUiHttpSettings>(AG_UI_HTTP_SETTINGS, { strict: false });
   const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   const request = { method: 'POST', url: `/${agentId}`, headers, user: options.user } as unknown as IncomingMessage;
@@ -45,12 +45,8 @@ export async function runAgentDirectly(app: INestApplicationContext, agentId: st
     // Through JSON, as a body would come: what cannot be sent cannot be run.
     const input = parseRunInput(JSON.parse(JSON.stringify(buildRunInput(options))));
     checkInputLimits(input, settings.inputLimits);
-    // The controller's order: a waiting thread stays its owner's, and resume consumes the answers last.
     const principal = access.identify(options.user);
-    const pending = await interrupts.pendingFor(input.threadId, principal);
-    await access.claim(input.threadId, principal);
-    await catalog.checkState(agent, input.state);
-    const resumed = await interrupts.resume(input, pending, principal, agent.id, { user: options.user, request });
+    const resumed = await runAccess.open(agent, input, principal, { user: options.user, request });
     prepared = { agent, input, principal, resumed };
   } catch (error) {
     throw AgentRunRefusedError.from(error);
